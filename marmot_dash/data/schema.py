@@ -1,0 +1,100 @@
+"""The dataset format: file names, columns and allowed values (see ../shared/DESIGN.md).
+
+A dataset is a directory holding the files named here. This module is the single source of the
+column names and vocabularies; validation (``marmot_dash.data.dataset``), the simulator, the
+builder and the store all import them from here.
+"""
+
+from __future__ import annotations
+
+DATASET_FILE = "dataset.yaml"
+PRINCIPLES_FILE = "principles.yaml"
+INDICATORS_FILE = "indicators.csv"
+VALUES_FILE = "values.parquet"
+AREAS_FILE = "areas.parquet"
+THEMES_FILE = "themes.yaml"
+GEO_DIR = "geo"  # geo/<level>.geojson, features keyed by properties.area_code
+
+REQUIRED_FILES = (DATASET_FILE, PRINCIPLES_FILE, INDICATORS_FILE, VALUES_FILE, AREAS_FILE)
+
+PRINCIPLE_IDS = tuple(range(1, 9))
+
+VALUE_TYPES = ("proportion", "rate", "dsr", "mean", "count", "score", "life_expectancy")
+POLARITIES = ("higher_is_better", "lower_is_better", "no_judgement")
+
+# Area types in values.parquet; the first four are "whole-area" types, the rest small areas.
+AREA_TYPES = ("england", "region", "la", "comparator", "ward", "lsoa", "msoa")
+SMALL_AREA_LEVELS = ("ward", "lsoa", "msoa")
+
+# Breakdowns: "total" is the whole population; the others are cohort or deprivation splits.
+BREAKDOWNS = ("total", "sex", "age", "ethnicity", "deprivation_decile", "deprivation_quintile")
+COHORT_BREAKDOWNS = ("sex", "age", "ethnicity")
+DEPRIVATION_BREAKDOWNS = ("deprivation_decile", "deprivation_quintile")
+TOTAL_CATEGORY = "Total"
+
+# ONS five-group ethnicity categories (the simulator's and the cohort view's order).
+ETHNIC_GROUPS = (
+    "White",
+    "Mixed / Multiple ethnic groups",
+    "Asian / Asian British",
+    "Black / African / Caribbean / Black British",
+    "Other ethnic group",
+)
+SEXES = ("Male", "Female")
+
+INDICATOR_COLUMNS = (
+    "indicator_id",  # str, unique
+    "name",
+    "short_name",
+    "principle",  # int 1-8
+    "sources",  # "; "-separated: JSNA; Luton 2040; Fingertips profile ...
+    "unit",
+    "value_type",  # one of VALUE_TYPES
+    "multiplier",  # float: 100 for %, 100000 for per 100,000, 1 for means/scores
+    "polarity",  # one of POLARITIES
+    "baseline_period",  # period label as in values.period
+    "target",  # float or empty
+    "target_period",  # period label or empty
+    "definition",
+    "source_url",
+    "fingertips_id",  # Int64 or empty
+)
+
+# values.parquet: a superset of the Fingertips export layout in snake case.
+# category_sort orders categories within a breakdown: for deprivation 1 = most deprived.
+VALUE_COLUMNS = (
+    "indicator_id",
+    "area_code",
+    "area_name",
+    "area_type",
+    "period",
+    "period_sort",
+    "breakdown",
+    "category",
+    "category_sort",
+    "value",
+    "lower_ci",
+    "upper_ci",
+    "lower_ci_998",
+    "upper_ci_998",
+    "count",
+    "denominator",
+    "note",
+)
+VALUE_KEY = ("indicator_id", "area_code", "period", "breakdown", "category")
+
+# areas.parquet: one row per area (la, ward, lsoa, msoa); deprivation is national
+# (IMD score, rank 1 = most deprived, decile 1 = most deprived) plus local quantiles.
+AREA_COLUMNS = (
+    "area_code",
+    "area_name",
+    "level",  # la, ward, lsoa, msoa
+    "parent_code",  # lsoa -> ward (best fit), ward -> la, msoa -> la, la -> ""
+    "population",
+    "imd_score",
+    "imd_rank",
+    "imd_decile",
+    "local_quintile",  # 1 = most deprived fifth within the authority
+    "local_decile",
+)
+AREA_LEVELS = ("la", "ward", "lsoa", "msoa")

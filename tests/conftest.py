@@ -1,0 +1,31 @@
+"""Shared fixtures: where ../shared lives, and skipping cleanly when it is absent."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SHARED_DIR = Path(os.environ.get("MARMOT_SHARED_DIR", REPO_ROOT.parent / "shared"))
+
+
+def shared_path(*parts: str) -> Path:
+    """A path under ../shared, skipping the calling test when it is absent."""
+    path = SHARED_DIR.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"{path} is absent: the shared reference data is not on this machine")
+    return path
+
+
+@pytest.fixture(scope="session")
+def reference_dir() -> Path:
+    """../shared/reference/phe_indicator_methods (the PHEindicatormethods test vectors)."""
+    return shared_path("reference", "phe_indicator_methods")
+
+
+@pytest.fixture(scope="session")
+def luton_dir() -> Path:
+    """../shared/data/luton (real public Luton data)."""
+    return shared_path("data", "luton")
