@@ -29,3 +29,11 @@ def reference_dir() -> Path:
 def luton_dir() -> Path:
     """../shared/data/luton (real public Luton data)."""
     return shared_path("data", "luton")
+
+
+@pytest.fixture(scope="session")
+def demo_dataset_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An illustrative dataset simulated once per test session (default seed, synthetic town)."""
+    from marmot_dash.data.simulate import simulate_dataset
+
+    return simulate_dataset(tmp_path_factory.mktemp("demo") / "dataset")
