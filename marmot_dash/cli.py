@@ -1,0 +1,119 @@
+"""The ``marmot-dash`` command: serve, demo, validate, build, fetch and export.
+
+User errors (bad files, unknown ids, missing folders) print one line to stderr and exit 1;
+tracebacks are for bugs only.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+
+from marmot_dash.data.errors import DatasetError
+
+DEFAULT_DATA_DIR = Path(os.environ.get("MARMOT_DATA_DIR", "data"))
+
+cli = typer.Typer(
+    name="marmot-dash",
+    help="Marmot Town indicator dashboard: build datasets, check them and serve the dashboard.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+F = TypeVar("F", bound=Callable[..., object])
+USER_ERRORS = (DatasetError, FileNotFoundError, KeyError, ValueError)
+
+
+def user_errors(command: F) -> F:
+    """Turn a user error into one clear line on stderr and exit status 1."""
+
+    @functools.wraps(command)
+    def wrapper(*args: object, **kwargs: object) -> object:
+        try:
+            return command(*args, **kwargs)
+        except USER_ERRORS as error:
+            message = error.args[0] if isinstance(error, KeyError) and error.args else error
+            typer.echo(f"error: {message}", err=True)
+            raise typer.Exit(1) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+@cli.command()
+@user_errors
+def serve(
+    data: Annotated[Path, typer.Option(help="Dataset folder.")] = DEFAULT_DATA_DIR,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8050,
+) -> None:
+    """Serve the dashboard on a dataset (the illustrative one is simulated if DATA is empty)."""
+    from marmot_dash import create_app
+    from marmot_dash.data.default import ensure_dataset
+
+    if ensure_dataset(data):
+        typer.echo(f"No dataset in {data}: simulated the illustrative one there.")
+    create_app(data).run(host=host, port=port, debug=False)
+
+
+@cli.command()
+@user_errors
+def demo(
+    out: Annotated[Path, typer.Option(help="Folder to write the dataset to.")] = DEFAULT_DATA_DIR,
+    seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same values.")] = 2026,
+    geography: Annotated[
+        Path | None,
+        typer.Option(help="A sources.yaml whose real geography to simulate over."),
+    ] = None,
+) -> None:
+    """Write an illustrative dataset (simulated values, marked as such)."""
+    from marmot_dash.data.simulate import simulate_dataset
+
+    real_geography = None
+    if geography is not None:
+        from marmot_dash.data.build import load_geography
+
+        real_geography = load_geography(geography)
+    path = simulate_dataset(out, seed=seed, geography=real_geography)
+    typer.echo(f"Wrote an illustrative dataset to {path} (simulated values, not official statistics)")
+
+
+@cli.command()
+@user_errors
+def validate(
+    paths: Annotated[list[Path], typer.Argument(help="Dataset folders or source files.")],
+) -> None:
+    """Check datasets (folders) or source files; print the first problem of each and exit 1."""
+    from marmot_dash.data import load_dataset
+
+    failures = 0
+    for path in paths:
+        try:
+            if path.is_dir():
+                load_dataset(path)
+            else:
+                from marmot_dash.data.build import validate_source
+
+                validate_source(path)
+        except USER_ERRORS as error:
+            failures += 1
+            typer.echo(f"error: {error}", err=True)
+        else:
+            typer.echo(f"ok: {path}")
+    if failures:
+        raise typer.Exit(1)
+
+
+def main() -> None:
+    """Entry point of the ``marmot-dash`` console script."""
+    cli(prog_name="marmot-dash")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
