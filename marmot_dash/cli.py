@@ -66,7 +66,7 @@ def serve(
 @user_errors
 def demo(
     out: Annotated[Path, typer.Option(help="Folder to write the dataset to.")] = DEFAULT_DATA_DIR,
-    seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same values.")] = 2026,
+    seed: Annotated[int, typer.Option(help="Random seed: same seed, same values.")] = 2026,
     geography: Annotated[
         Path | None,
         typer.Option(help="A sources.yaml whose real geography to simulate over."),
@@ -81,7 +81,7 @@ def demo(
 
         real_geography = load_geography(geography)
     path = simulate_dataset(out, seed=seed, geography=real_geography)
-    typer.echo(f"Wrote an illustrative dataset to {path} (simulated values, not official statistics)")
+    typer.echo(f"Wrote an illustrative dataset to {path} (simulated, not official statistics)")
 
 
 @cli.command()
