@@ -1,0 +1,631 @@
+"""An indicator's views: the one place a chart is made for the screen, a presentation and export.
+
+``view_figure(store, indicator_id, view, ...)`` asks the store for the rows, calls ``stats`` for
+the comparisons (benchmark, SII/RII, gaps and ratios) and disclosure control, then one figure
+builder, and frames the result with ``figures.slide.frame``. The page's URL state
+(``/principle/<n>?indicator=&view=&level=&period=``) is parsed and written here too, so a
+copied link opens the same view.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from urllib.parse import parse_qs, urlencode
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from marmot_dash.data.schema import (
+    COHORT_BREAKDOWNS,
+    DEPRIVATION_BREAKDOWNS,
+    PRINCIPLE_IDS,
+    VALUE_COLUMNS,
+)
+from marmot_dash.figures.cohorts import build_cohorts, describe_cohorts
+from marmot_dash.figures.deprivation import build_deprivation, describe_deprivation
+from marmot_dash.figures.places import (
+    build_places_bar,
+    build_places_map,
+    describe_places,
+)
+from marmot_dash.figures.slide import frame
+from marmot_dash.figures.trend import build_trend, describe_trend
+from marmot_dash.stats.compare import benchmark
+from marmot_dash.stats.disclosure import suppress
+from marmot_dash.stats.inequality import gap, ratio, sii
+
+VIEWS: tuple[str, ...] = ("trend", "places", "deprivation", "cohorts", "data")
+VIEW_LABELS: dict[str, str] = {
+    "trend": "Trend",
+    "places": "Places",
+    "deprivation": "Deprivation",
+    "cohorts": "Cohorts",
+    "data": "Definition and data",
+}
+DEFAULT_VIEW = "trend"
+SII_REPETITIONS = 10_000
+SII_SEED = 2026
+
+# The columns of a view's table, in the order the page and the CSV show them.
+TABLE_COLUMNS = (
+    "area_code", "area_name", "area_type", "period", "breakdown", "category",
+    "value", "lower_ci", "upper_ci", "count", "denominator", "note",
+)
+CSV_FORMULA_PREFIXES = ("=", "+", "-", "@")
+
+
+@dataclass(frozen=True)
+class ViewResult:
+    """What a view shows: framed figures (the first is the main one), their data and words.
+
+    ``message`` is set (and ``figures`` empty) when the indicator has no data for the view.
+    ``table`` holds the values behind the figures after disclosure control.
+    """
+
+    view: str
+    figures: tuple[go.Figure, ...] = ()
+    table: pd.DataFrame = field(default_factory=pd.DataFrame)
+    description: str = ""
+    message: str | None = None
+
+    @property
+    def figure(self) -> go.Figure | None:
+        """The main figure, or None when the view has nothing to draw."""
+        return self.figures[0] if self.figures else None
+
+
+@dataclass(frozen=True)
+class ViewState:
+    """The page state carried in the URL; ``problem`` says in words what was wrong, if anything."""
+
+    principle: int | None = None
+    indicator: str | None = None
+    view: str = DEFAULT_VIEW
+    level: str | None = None
+    period: str | None = None
+    callouts: bool = False
+    problem: str | None = None
+
+
+# ---------------------------------------------------------------------------------------------
+# URL state
+
+
+def _first(params: Mapping[str, object], key: str) -> str | None:
+    value = params.get(key)
+    if isinstance(value, list | tuple):
+        value = value[0] if value else None
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _principle_number(pathname: str | None) -> str | None:
+    match = re.fullmatch(r"/?principle/([^/?#]*)/?", (pathname or "").strip())
+    return match.group(1) if match else None
+
+
+def parse_view_state(store, pathname: str | None, search: str | None) -> ViewState:
+    """The state in ``/principle/<n>?indicator=&view=&level=&period=``, checked against the store.
+
+    Missing values take defaults (the principle's first indicator, the trend view, the first
+    level the dataset has, the latest period at that level). A bad value gives a state whose
+    ``problem`` names it and says what is allowed; this never raises for user input.
+    """
+    params = parse_qs((search or "").lstrip("?"), keep_blank_values=False)
+    return state_from_params(store, _principle_number(pathname), params)
+
+
+def state_from_params(store, principle: object, params: Mapping[str, object]) -> ViewState:
+    """Validate a principle number and query parameters (as Dash pages pass them)."""
+    number = _parse_principle(store, principle)
+    if isinstance(number, str):
+        return ViewState(problem=number)
+    state = ViewState(principle=number, callouts=_first(params, "callouts") in ("1", "on", "true"))
+    checks = (_with_indicator, _with_view, _with_level, _with_period)
+    for check in checks:
+        state = check(store, state, params)
+        if state.problem:
+            return state
+    return state
+
+
+def _parse_principle(store, principle: object) -> int | str:
+    text = str(principle).strip() if principle is not None else ""
+    known = [int(p) for p in store.principles()["id"]] or list(PRINCIPLE_IDS)
+    if not text.isdigit() or int(text) not in known:
+        shown = text or "(none)"
+        return (f"There is no principle '{shown}'. The principles are numbered "
+                f"{min(known)} to {max(known)}.")
+    return int(text)
+
+
+def _with_indicator(store, state: ViewState, params: Mapping[str, object]) -> ViewState:
+    ids = list(store.indicators(principle=state.principle)["indicator_id"])
+    wanted = _first(params, "indicator")
+    if wanted is None:
+        if not ids:
+            return replace(state, problem=f"Principle {state.principle} has no indicators yet.")
+        return replace(state, indicator=ids[0])
+    if wanted in ids:
+        return replace(state, indicator=wanted)
+    try:
+        other = int(store.indicator(wanted)["principle"])
+    except KeyError:
+        return replace(state, problem=f"There is no indicator '{wanted}' in this dataset.")
+    return replace(
+        state,
+        problem=f"Indicator '{wanted}' belongs to principle {other}, not principle "
+                f"{state.principle}.",
+    )
+
+
+def _with_view(store, state: ViewState, params: Mapping[str, object]) -> ViewState:
+    wanted = _first(params, "view") or DEFAULT_VIEW
+    if wanted not in VIEWS:
+        return replace(state, problem=f"There is no view '{wanted}'. The views are "
+                                      f"{', '.join(VIEWS)}.")
+    return replace(state, view=wanted)
+
+
+def _with_level(store, state: ViewState, params: Mapping[str, object]) -> ViewState:
+    levels = list(store.levels)
+    wanted = _first(params, "level")
+    if wanted is None:
+        return replace(state, level=levels[0] if levels else None)
+    if wanted not in levels:
+        allowed = ", ".join(levels) if levels else "none"
+        return replace(state, problem=f"There is no level '{wanted}' in this dataset. "
+                                      f"Its levels are: {allowed}.")
+    return replace(state, level=wanted)
+
+
+def _with_period(store, state: ViewState, params: Mapping[str, object]) -> ViewState:
+    wanted = _first(params, "period")
+    if wanted is None:
+        return state
+    periods = _place_periods(store, state.indicator, state.level)
+    if wanted not in periods:
+        allowed = f"{periods[0]} to {periods[-1]}" if periods else "none"
+        return replace(state, problem=f"There is no period '{wanted}' for this indicator at "
+                                      f"{state.level} level. Its periods are {allowed}.")
+    return replace(state, period=wanted)
+
+
+def _place_periods(store, indicator_id: str | None, level: str | None) -> list[str]:
+    if indicator_id is None or level is None:
+        return []
+    return list(store.periods(indicator_id, area_type=level))
+
+
+def view_state_to_search(state: ViewState) -> str:
+    """The URL search string (``?indicator=...``) for a state; empty values are left out."""
+    params = {
+        "indicator": state.indicator,
+        "view": state.view,
+        "level": state.level,
+        "period": state.period,
+        "callouts": "on" if state.callouts else None,
+    }
+    kept = {key: value for key, value in params.items() if value}
+    return "?" + urlencode(kept) if kept else ""
+
+
+def view_href(state: ViewState, **changes: object) -> str:
+    """The path and search of the page showing ``state`` with ``changes`` applied."""
+    changed = replace(state, **changes)
+    return f"/principle/{changed.principle}{view_state_to_search(changed)}"
+
+
+# ---------------------------------------------------------------------------------------------
+# CSV
+
+
+def neutralise_csv_cells(table: pd.DataFrame) -> pd.DataFrame:
+    """A copy with text cells that start with ``= + - @`` prefixed by ``'``.
+
+    Spreadsheet programs run such cells as formulas (CSV injection, OWASP). Numbers are left as
+    numbers, so a negative value stays a negative number.
+    """
+    out = table.copy()
+    for column in out.columns:
+        if out[column].dtype.kind in "iufb":
+            continue
+        out[column] = out[column].map(_neutralise_cell)
+    return out
+
+
+def _neutralise_cell(cell: object) -> object:
+    if isinstance(cell, str) and cell.startswith(CSV_FORMULA_PREFIXES):
+        return "'" + cell
+    return cell
+
+
+def table_to_csv(table: pd.DataFrame) -> str:
+    """The table as CSV text with formula cells neutralised and suppressed cells blank."""
+    return neutralise_csv_cells(table).to_csv(index=False, na_rep="")
+
+
+# ---------------------------------------------------------------------------------------------
+# Views
+
+
+def view_figure(
+    store,
+    indicator_id: str,
+    view: str,
+    *,
+    level: str | None = None,
+    period: str | None = None,
+    callouts: bool = False,
+) -> ViewResult:
+    """The framed figures, table and text alternative of one view of one indicator.
+
+    Results are cached per store, indicator, view, level, period and call-out choice; the
+    figures returned are copies, so callers may change them.
+    """
+    if view not in VIEWS:
+        raise ValueError(f"view must be one of {', '.join(VIEWS)}; got {view!r}")
+    store.indicator(indicator_id)  # a clear KeyError for an unknown id
+    result = _cached_view(_StoreKey(store), indicator_id, view, level, period, callouts)
+    return replace(result, figures=tuple(go.Figure(fig) for fig in result.figures))
+
+
+class _StoreKey:
+    """Hashes a store by identity so the view cache is per loaded dataset."""
+
+    __slots__ = ("store",)
+
+    def __init__(self, store) -> None:
+        self.store = store
+
+    def __hash__(self) -> int:
+        return id(self.store)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _StoreKey) and other.store is self.store
+
+
+@functools.lru_cache(maxsize=256)
+def _cached_view(
+    key: _StoreKey, indicator_id: str, view: str, level: str | None, period: str | None,
+    callouts: bool,
+) -> ViewResult:
+    store = key.store
+    indicator = store.indicator(indicator_id)
+    builders = {
+        "trend": _trend_view,
+        "places": _places_view,
+        "deprivation": _deprivation_view,
+        "cohorts": _cohorts_view,
+        "data": _data_view,
+    }
+    if view == "places":
+        result = _places_view(store, indicator, level=level, period=period)
+    else:
+        result = builders[view](store, indicator)
+    if callouts and result.figures:
+        result = replace(result, figures=_with_callouts(store, result.figures, view))
+    return result
+
+
+def _with_callouts(store, figures: tuple[go.Figure, ...], view: str) -> tuple[go.Figure, ...]:
+    from marmot_dash.figures.callouts import add_theme_callouts
+
+    first = add_theme_callouts(go.Figure(figures[0]), store.themes, view)
+    return (first, *figures[1:])
+
+
+def _threshold(store) -> int:
+    return int(store.meta.get("disclosure_threshold", 5) or 5)
+
+
+def _suppressed(store, table: pd.DataFrame) -> pd.DataFrame:
+    if table.empty:
+        return table
+    return suppress(table, threshold=_threshold(store))
+
+
+def _framed(store, fig: go.Figure, indicator: Mapping, title: str, subtitle: str) -> go.Figure:
+    return frame(
+        fig,
+        title=title,
+        subtitle=subtitle,
+        source=_source_line(store, indicator),
+        illustrative=bool(store.is_illustrative),
+    )
+
+
+def _source_line(store, indicator: Mapping) -> str:
+    dataset = store.meta.get("name", "dataset")
+    sources = _text(indicator.get("sources"))
+    return f"{dataset}" + (f"; {sources}" if sources else "")
+
+
+def _text(value: object) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return str(value).strip()
+
+
+def _number(value: object) -> float | None:
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(number) else number
+
+
+def _name(indicator: Mapping) -> str:
+    return _text(indicator.get("short_name")) or _text(indicator.get("name"))
+
+
+def _no_data(view: str, indicator: Mapping, what: str) -> ViewResult:
+    return ViewResult(view=view, message=f"{_name(indicator)} has no {what} in this dataset.")
+
+
+def _table(rows: pd.DataFrame, extra: tuple[str, ...] = ()) -> pd.DataFrame:
+    columns = [c for c in (*TABLE_COLUMNS, *extra) if c in rows.columns]
+    return rows.loc[:, columns].reset_index(drop=True)
+
+
+# Trend -----------------------------------------------------------------------------------------
+
+
+def _trend_view(store, indicator: Mapping) -> ViewResult:
+    indicator_id = indicator["indicator_id"]
+    series = _suppressed(store, store.series(indicator_id))
+    own = series[series["area_code"] == store.area_code]
+    if own["value"].notna().sum() == 0:
+        return _no_data("trend", indicator, f"values over time for {store.area_name}")
+    series = series.assign(benchmark=_benchmark_against_england(store, series, indicator))
+    fig = build_trend(
+        series,
+        indicator=indicator,
+        area_code=store.area_code,
+        baseline_period=_text(indicator.get("baseline_period")) or None,
+        target=_number(indicator.get("target")),
+        target_period=_text(indicator.get("target_period")) or None,
+    )
+    comparators = ", ".join(c["name"] for c in store.comparators)
+    fig = _framed(store, fig, indicator, f"{_name(indicator)}: trend",
+                  f"{store.area_name} against {comparators}, with 95% intervals")
+    return ViewResult(
+        view="trend",
+        figures=(fig,),
+        table=_table(series, ("benchmark",)),
+        description=describe_trend(series, indicator=indicator, area_code=store.area_code),
+    )
+
+
+def _england_code(store) -> str | None:
+    for comparator in store.comparators:
+        if comparator.get("area_type") == "england":
+            return comparator["code"]
+    return None
+
+
+def _benchmark_against_england(store, series: pd.DataFrame, indicator: Mapping) -> np.ndarray:
+    """Each authority point's comparison with England in the same period (others: blank)."""
+    england = series[series["area_code"] == _england_code(store)].set_index("period")["value"]
+    comparator = series["period"].map(england).to_numpy(dtype=float)
+    labels = benchmark(
+        series["value"].to_numpy(dtype=float),
+        series["lower_ci"].to_numpy(dtype=float),
+        series["upper_ci"].to_numpy(dtype=float),
+        comparator,
+        indicator["polarity"],
+    )
+    own = (series["area_code"] == store.area_code).to_numpy()
+    return np.where(own, labels, None)
+
+
+# Places ----------------------------------------------------------------------------------------
+
+
+def _places_view(store, indicator: Mapping, *, level: str | None, period: str | None
+                 ) -> ViewResult:
+    indicator_id = indicator["indicator_id"]
+    level = level or _first_level_with_data(store, indicator_id)
+    periods = _place_periods(store, indicator_id, level)
+    if not periods:
+        return _no_data("places", indicator, f"values for {level or 'small areas'}")
+    period = period or periods[-1]
+    places = _suppressed(store, store.small_areas(indicator_id, level, period))
+    if places["value"].notna().sum() == 0:
+        return _no_data("places", indicator, f"values for {level}s in {period}")
+    authority = _authority_value(store, indicator_id, period)
+    places = places.assign(comparison=benchmark(
+        places["value"].to_numpy(dtype=float),
+        places["lower_ci"].to_numpy(dtype=float),
+        places["upper_ci"].to_numpy(dtype=float),
+        np.full(len(places), np.nan if authority is None else authority),
+        indicator["polarity"],
+    ))
+    geojson = _features_for(store.geometry(level), set(places["area_code"]))
+    subtitle = f"{level_word(level).capitalize()}s, {period}, compared with {store.area_name}"
+    name = _name(indicator)
+    fig_map = _framed(store, build_places_map(places, geojson, indicator=indicator),
+                      indicator, f"{name}: map by {level_word(level)}", subtitle)
+    fig_bar = _framed(
+        store,
+        build_places_bar(places, indicator=indicator, reference_value=authority,
+                         reference_label=store.area_name),
+        indicator, f"{name}: {level_word(level)}s ranked", subtitle,
+    )
+    return ViewResult(
+        view="places",
+        figures=(fig_map, fig_bar),
+        table=_table(places, ("comparison",)),
+        description=describe_places(places, indicator=indicator),
+    )
+
+
+LEVEL_WORDS = {"ward": "ward", "lsoa": "LSOA", "msoa": "MSOA"}
+
+
+def level_word(level: str | None) -> str:
+    """How a level is named in text: ward, LSOA, MSOA."""
+    return LEVEL_WORDS.get(level or "", level or "area")
+
+
+def _first_level_with_data(store, indicator_id: str) -> str | None:
+    for level in store.levels:
+        if store.periods(indicator_id, area_type=level):
+            return level
+    return None
+
+
+def _authority_value(store, indicator_id: str, period: str) -> float | None:
+    rows = store.series(indicator_id, area_codes=[store.area_code])
+    rows = rows[rows["period"] == period]
+    return _number(rows["value"].iloc[0]) if len(rows) else None
+
+
+def _features_for(geojson: Mapping, codes: set[str]) -> dict:
+    """Only the features of the areas shown (keeps a map response small)."""
+    features = [f for f in geojson.get("features", ())
+                if f.get("properties", {}).get("area_code") in codes]
+    return {"type": "FeatureCollection", "features": features}
+
+
+# Deprivation -----------------------------------------------------------------------------------
+
+
+def _deprivation_rows(store, indicator_id: str, period: str | None = None
+                      ) -> tuple[str | None, pd.DataFrame]:
+    for breakdown in DEPRIVATION_BREAKDOWNS:
+        rows = store.breakdown(indicator_id, breakdown, period=period)
+        if len(rows) and rows["value"].notna().any():
+            return breakdown, rows
+    return None, pd.DataFrame(columns=list(VALUE_COLUMNS))
+
+
+def _deprivation_view(store, indicator: Mapping) -> ViewResult:
+    indicator_id = indicator["indicator_id"]
+    breakdown, latest = _deprivation_rows(store, indicator_id)
+    if breakdown is None:
+        return _no_data("deprivation", indicator, "breakdown by deprivation")
+    latest = _suppressed(store, latest)
+    baseline_period = _text(indicator.get("baseline_period")) or None
+    baseline = None
+    if baseline_period and baseline_period != latest["period"].iloc[0]:
+        baseline = _suppressed(store, store.breakdown(indicator_id, breakdown,
+                                                      period=baseline_period))
+        baseline = baseline if len(baseline) else None
+    index = _sii_of(latest, indicator)
+    fig = build_deprivation(latest, indicator=indicator, sii=index, baseline=baseline)
+    quantile = "decile" if breakdown == "deprivation_decile" else "quintile"
+    fig = _framed(store, fig, indicator, f"{_name(indicator)}: by deprivation {quantile}",
+                  f"{store.area_name}, {latest['period'].iloc[0]}; 1 = most deprived")
+    table = pd.concat([t for t in (latest, baseline) if t is not None], ignore_index=True)
+    return ViewResult(
+        view="deprivation",
+        figures=(fig,),
+        table=_table(table),
+        description=describe_deprivation(latest, indicator=indicator, sii=index,
+                                         baseline=baseline),
+    )
+
+
+def _sii_of(rows: pd.DataFrame, indicator: Mapping) -> dict | None:
+    """SII and RII with Monte Carlo intervals (Low & Low 2004), or None if not computable."""
+    usable = rows.dropna(subset=["value", "lower_ci", "upper_ci", "denominator"])
+    if len(usable) < 5:
+        return None
+    try:
+        result = sii(
+            usable["category_sort"].to_numpy(),
+            usable["denominator"].to_numpy(dtype=float),
+            usable["value"].to_numpy(dtype=float),
+            usable["lower_ci"].to_numpy(dtype=float),
+            usable["upper_ci"].to_numpy(dtype=float),
+            indicator["value_type"],
+            repetitions=SII_REPETITIONS,
+            seed=SII_SEED,
+        )
+    except ValueError:
+        return None
+    return dict(result._asdict()) if hasattr(result, "_asdict") else dict(result)
+
+
+# Cohorts ---------------------------------------------------------------------------------------
+
+
+def _cohorts_view(store, indicator: Mapping) -> ViewResult:
+    rows = store.cohorts(indicator["indicator_id"])
+    if rows.empty:
+        return _no_data("cohorts", indicator, "breakdown by sex, age or ethnicity")
+    rows = _suppressed(store, rows)
+    reference = reference_groups(rows)
+    rows = _with_gaps_to_reference(rows, reference)
+    fig = build_cohorts(rows, indicator=indicator, reference=reference)
+    fig = _framed(store, fig, indicator, f"{_name(indicator)}: by cohort",
+                  f"{store.area_name}, {rows['period'].iloc[0]}; gaps and ratios to the "
+                  "reference group")
+    return ViewResult(
+        view="cohorts",
+        figures=(fig,),
+        table=_table(rows, ("reference", "gap", "ratio")),
+        description=describe_cohorts(rows, indicator=indicator, reference=reference),
+    )
+
+
+def reference_groups(rows: pd.DataFrame) -> dict[str, str]:
+    """Each breakdown's reference group: its largest category by denominator (else the first)."""
+    reference: dict[str, str] = {}
+    for breakdown in COHORT_BREAKDOWNS:
+        part = rows[rows["breakdown"] == breakdown]
+        if part.empty:
+            continue
+        sizes = part["denominator"].astype(float)
+        best = sizes.idxmax() if sizes.notna().any() else part.index[0]
+        reference[breakdown] = str(part.loc[best, "category"])
+    return reference
+
+
+def _with_gaps_to_reference(rows: pd.DataFrame, reference: Mapping[str, str]) -> pd.DataFrame:
+    ref_value = rows["breakdown"].map(
+        {b: _category_value(rows, b, c) for b, c in reference.items()}
+    ).astype(float)
+    values = rows["value"].astype(float)
+    return rows.assign(
+        reference=rows["breakdown"].map(reference),
+        gap=gap(values.to_numpy(), ref_value.to_numpy()),
+        ratio=ratio(values.to_numpy(), ref_value.to_numpy()),
+    )
+
+
+def _category_value(rows: pd.DataFrame, breakdown: str, category: str) -> float:
+    match = rows[(rows["breakdown"] == breakdown) & (rows["category"] == category)]
+    return float(match["value"].iloc[0]) if len(match) else float("nan")
+
+
+# Definition and data ---------------------------------------------------------------------------
+
+
+def _data_view(store, indicator: Mapping) -> ViewResult:
+    """The values behind every chart of the indicator, one table (no figure)."""
+    indicator_id = indicator["indicator_id"]
+    parts = [_suppressed(store, store.series(indicator_id))]
+    level = _first_level_with_data(store, indicator_id)
+    if level is not None:
+        parts.append(_suppressed(store, store.small_areas(indicator_id, level)))
+    breakdown, deprivation = _deprivation_rows(store, indicator_id)
+    if breakdown is not None:
+        parts.append(_suppressed(store, deprivation))
+    cohorts = store.cohorts(indicator_id)
+    if not cohorts.empty:
+        parts.append(_suppressed(store, cohorts))
+    table = pd.concat([_table(p) for p in parts if not p.empty], ignore_index=True)
+    if table.empty:
+        return _no_data("data", indicator, "values")
+    described = (f"{len(table)} values for {_name(indicator)}: the trend for "
+                 f"{store.area_name} and its comparators, places, deprivation and cohorts.")
+    return ViewResult(view="data", table=table, description=described)
