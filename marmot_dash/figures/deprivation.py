@@ -1,0 +1,162 @@
+"""Deprivation view: values by deprivation quantile, the fitted SII line, and the baseline."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from marmot_dash.figures.style import (
+    MUTED_COLOUR,
+    OKABE_ITO,
+    REFERENCE_COLOUR,
+    axis_style,
+    base_layout,
+    format_value,
+    indicator_name,
+    unit_label,
+)
+
+LATEST_COLOUR = OKABE_ITO[0]
+BASELINE_COLOUR = "#9E9E9E"
+SII_COLOUR = OKABE_ITO[5]
+
+
+def _ordered(breakdown: pd.DataFrame) -> pd.DataFrame:
+    return breakdown.sort_values("category_sort").reset_index(drop=True)
+
+
+def _period(rows: pd.DataFrame) -> str:
+    if "period" not in rows or rows.empty:
+        return ""
+    return str(rows["period"].iloc[0])
+
+
+def _bar_trace(rows: pd.DataFrame, name: str, colour: str, pattern: str = "") -> go.Bar:
+    return go.Bar(
+        x=rows["category_sort"].tolist(),
+        y=rows["value"].tolist(),
+        name=name,
+        marker={"color": colour, "pattern": {"shape": pattern, "fgcolor": "white"}},
+        error_y={
+            "type": "data", "symmetric": False, "color": REFERENCE_COLOUR, "thickness": 1.5,
+            "array": (rows["upper_ci"] - rows["value"]).tolist(),
+            "arrayminus": (rows["value"] - rows["lower_ci"]).tolist(),
+        },
+        customdata=[
+            [str(cat), format_value(lo), format_value(hi)]
+            for cat, lo, hi in zip(rows["category"], rows["lower_ci"], rows["upper_ci"],
+                                   strict=True)
+        ],
+        hovertemplate=(
+            f"{name}<br>%{{customdata[0]}}: %{{y:,.1f}}<br>"
+            "95% CI %{customdata[1]} to %{customdata[2]}<extra></extra>"
+        ),
+    )
+
+
+def sii_line(sii: Mapping, quantiles: int) -> tuple[list[float], list[float]]:
+    """The fitted line's ends in bar positions: rank 0 (most deprived) at 0.5, rank 1 at n+0.5.
+
+    Bars sit at ``category_sort`` 1..n, so the quantile midpoints (i - 0.5) / n fall on them.
+    The line is ``intercept + sii * rank`` (``stats.inequality.sii``).
+    """
+    intercept = float(sii["intercept"])
+    slope = float(sii["sii"])
+    return [0.5, quantiles + 0.5], [intercept, intercept + slope]
+
+
+def _index_text(sii: Mapping) -> str:
+    return (
+        f"SII {format_value(sii.get('sii'))} (95% CI {format_value(sii.get('sii_lower'))} to "
+        f"{format_value(sii.get('sii_upper'))})<br>RII {format_value(sii.get('rii'), 2)} "
+        f"(95% CI {format_value(sii.get('rii_lower'), 2)} to "
+        f"{format_value(sii.get('rii_upper'), 2)})"
+    )
+
+
+def build_deprivation(
+    breakdown: pd.DataFrame,
+    *,
+    indicator: Mapping,
+    sii: Mapping | None,
+    baseline: pd.DataFrame | None = None,
+) -> go.Figure:
+    """Bars with 95% intervals by deprivation quantile (1 = most deprived, on the left).
+
+    Adds the fitted slope-index line with SII and RII (and their intervals) as text, and the
+    baseline period's values as a second, hatched series so the gap now reads against the gap
+    at baseline.
+    """
+    latest = _ordered(breakdown)
+    fig = go.Figure()
+    if baseline is not None and not baseline.empty:
+        then = _ordered(baseline)
+        fig.add_trace(_bar_trace(then, f"Baseline {_period(then)}".strip(), BASELINE_COLOUR, "/"))
+    fig.add_trace(_bar_trace(latest, f"Latest {_period(latest)}".strip(), LATEST_COLOUR))
+    if sii is not None:
+        x, y = sii_line(sii, len(latest))
+        fig.add_trace(
+            go.Scatter(
+                x=x, y=y, mode="lines", name="Slope index of inequality (fitted line)",
+                line={"color": SII_COLOUR, "width": 3, "dash": "dash"}, hoverinfo="skip",
+            )
+        )
+        fig.add_annotation(
+            text=_index_text(sii), xref="paper", yref="paper", x=1, y=1, xanchor="right",
+            yanchor="top", showarrow=False, align="right", name="sii",
+            bgcolor="rgba(255,255,255,0.85)", bordercolor=MUTED_COLOUR, borderwidth=1,
+        )
+    fig.update_layout(
+        **base_layout(barmode="group", bargap=0.2, hovermode="closest"),
+        xaxis=axis_style(
+            "Deprivation (1 = most deprived)", tickmode="array",
+            tickvals=latest["category_sort"].tolist(),
+            ticktext=latest["category"].astype(str).tolist(), showgrid=False,
+            range=[0.4, len(latest) + 0.6],
+        ),
+        yaxis=axis_style(unit_label(indicator), rangemode="tozero"),
+    )
+    return fig
+
+
+def _ends_gap(rows: pd.DataFrame) -> float | None:
+    ordered = _ordered(rows.dropna(subset=["value"]))
+    if len(ordered) < 2:
+        return None
+    return float(ordered["value"].iloc[0] - ordered["value"].iloc[-1])
+
+
+def describe_deprivation(
+    breakdown: pd.DataFrame,
+    *,
+    indicator: Mapping,
+    sii: Mapping | None,
+    baseline: pd.DataFrame | None = None,
+) -> str:
+    """A plain-English text alternative of the deprivation chart."""
+    name = indicator_name(indicator)
+    latest = _ordered(breakdown.dropna(subset=["value"]))
+    if latest.empty:
+        return f"No deprivation breakdown for {name}."
+    most, least = latest.iloc[0], latest.iloc[-1]
+    text = (
+        f"Bar chart of {name} by deprivation ({len(latest)} groups, {_period(latest)}). "
+        f"Most deprived ({most['category']}): {format_value(most['value'])}; "
+        f"least deprived ({least['category']}): {format_value(least['value'])}."
+    )
+    if sii is not None:
+        text += " " + _index_text(sii).replace("<br>", "; ") + "."
+    gap_now = _ends_gap(latest)
+    gap_then = _ends_gap(baseline) if baseline is not None and not baseline.empty else None
+    if gap_now is not None and gap_then is not None:
+        wider = (
+            "wider" if abs(gap_now) > abs(gap_then)
+            else "narrower" if abs(gap_now) < abs(gap_then) else "unchanged"
+        )
+        text += (
+            f" The gap between the most and least deprived is {format_value(gap_now)} now "
+            f"against {format_value(gap_then)} at baseline {_period(baseline)} ({wider})."
+        )
+    return text

@@ -1,0 +1,245 @@
+"""Places view: a choropleth of wards or small areas and a ranked bar chart with intervals.
+
+The map uses ``go.Choroplethmap`` (MapLibre); its default ``white-bg`` style needs no tiles,
+so it draws with no internet. Features are matched on ``properties.area_code``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from marmot_dash.figures.style import (
+    BENCHMARK_LABELS,
+    REFERENCE_COLOUR,
+    axis_style,
+    base_layout,
+    benchmark_colour,
+    benchmark_word,
+    format_value,
+    indicator_name,
+    unit_label,
+)
+
+# Cividis-like sequential scale: readable with every common colour-vision deficiency.
+MAP_COLOURSCALE = "Cividis"
+FEATURE_ID_KEY = "properties.area_code"
+_MAP_PIXELS = 480  # the smaller side of the map the zoom is fitted to
+_TILE_PIXELS = 512  # MapLibre's world width at zoom 0
+_DARK_FILLS = {"worse", "lower"}
+
+
+def _rings(geometry: Mapping) -> Iterable[list]:
+    coordinates = geometry.get("coordinates") or []
+    if geometry.get("type") == "Polygon":
+        yield from coordinates
+    elif geometry.get("type") == "MultiPolygon":
+        for polygon in coordinates:
+            yield from polygon
+
+
+def geojson_bounds(geojson: Mapping) -> tuple[float, float, float, float]:
+    """(west, south, east, north) of a FeatureCollection of polygons."""
+    west = south = math.inf
+    east = north = -math.inf
+    for feature in geojson.get("features", []):
+        for ring in _rings(feature.get("geometry") or {}):
+            points = np.asarray(ring, dtype=float)[:, :2]
+            (lon_min, lat_min), (lon_max, lat_max) = points.min(axis=0), points.max(axis=0)
+            west, south = min(west, float(lon_min)), min(south, float(lat_min))
+            east, north = max(east, float(lon_max)), max(north, float(lat_max))
+    if not math.isfinite(west):
+        return (-6.0, 49.9, 2.0, 55.9)  # England, when there is nothing to fit
+    return (west, south, east, north)
+
+
+def _mercator_y(lat: float) -> float:
+    return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+
+def fit_view(bounds: tuple[float, float, float, float]) -> tuple[dict, float]:
+    """Centre and zoom (Web Mercator) that fit ``bounds`` in a map of about 480 px."""
+    west, south, east, north = bounds
+    centre = {"lon": (west + east) / 2, "lat": (south + north) / 2}
+    lon_fraction = max(east - west, 1e-6) / 360
+    lat_fraction = max(_mercator_y(north) - _mercator_y(south), 1e-6) / (2 * math.pi)
+    zoom = math.log2(_MAP_PIXELS / (_TILE_PIXELS * max(lon_fraction, lat_fraction)))
+    return centre, round(min(max(zoom, 0.0), 16.0), 2)
+
+
+def _comparison_labels(values: pd.DataFrame) -> pd.Series:
+    if "comparison" not in values:
+        return pd.Series("not_compared", index=values.index)
+    return values["comparison"].fillna("not_compared").astype(str)
+
+
+def _hover_rows(values: pd.DataFrame) -> list[list[str]]:
+    words = _comparison_labels(values).map(benchmark_word)
+    return [
+        [name, format_value(value), format_value(lo), format_value(hi), word]
+        for name, value, lo, hi, word in zip(
+            values["area_name"], values["value"], values["lower_ci"], values["upper_ci"], words,
+            strict=True,
+        )
+    ]
+
+
+def _hover_template(unit: str) -> str:
+    return (
+        "<b>%{customdata[0]}</b><br>"
+        f"%{{customdata[1]}} {unit}<br>95% CI %{{customdata[2]}} to %{{customdata[3]}}<br>"
+        "%{customdata[4]}<extra></extra>"
+    )
+
+
+def _comparison_traces(values: pd.DataFrame, geojson: dict, unit: str) -> list[go.Choroplethmap]:
+    """One single-colour layer per comparison label, so the legend names each colour."""
+    labels = _comparison_labels(values)
+    traces = []
+    for label in [*BENCHMARK_LABELS, *sorted(set(labels) - set(BENCHMARK_LABELS))]:
+        rows = values[labels == label]
+        if rows.empty:
+            continue
+        colour = benchmark_colour(label)
+        traces.append(
+            go.Choroplethmap(
+                geojson=geojson, featureidkey=FEATURE_ID_KEY,
+                locations=rows["area_code"].tolist(), z=[1] * len(rows),
+                colorscale=[[0, colour], [1, colour]], showscale=False, showlegend=True,
+                name=benchmark_word(label), marker={"line": {"color": "white", "width": 1}},
+                customdata=_hover_rows(rows), hovertemplate=_hover_template(unit),
+            )
+        )
+    return traces
+
+
+def build_places_map(
+    values: pd.DataFrame,
+    geojson: dict,
+    *,
+    indicator: Mapping,
+    map_style: str = "white-bg",
+    colour_by: str = "value",
+) -> go.Figure:
+    """A choropleth of ``values`` (area_code, area_name, value, lower_ci, upper_ci, comparison).
+
+    ``colour_by="value"`` shades a colour-blind-safe sequential scale with a colour bar;
+    ``colour_by="comparison"`` uses the Fingertips benchmark colours with a legend of words.
+    The view is fitted to the boundaries. ``map_style`` other than ``white-bg`` needs tiles.
+    """
+    unit = unit_label(indicator)
+    if colour_by == "comparison":
+        traces = _comparison_traces(values, geojson, unit)
+    else:
+        traces = [
+            go.Choroplethmap(
+                geojson=geojson, featureidkey=FEATURE_ID_KEY,
+                locations=values["area_code"].tolist(), z=values["value"].tolist(),
+                colorscale=MAP_COLOURSCALE, marker={"line": {"color": "white", "width": 1}},
+                colorbar={"title": {"text": unit, "side": "right"}, "thickness": 14},
+                customdata=_hover_rows(values), hovertemplate=_hover_template(unit),
+                name=indicator_name(indicator),
+            )
+        ]
+    centre, zoom = fit_view(geojson_bounds(geojson))
+    fig = go.Figure(data=traces)
+    fig.update_layout(
+        **base_layout(margin={"l": 10, "r": 10, "t": 40, "b": 60}),
+        map={"style": map_style, "center": centre, "zoom": zoom},
+    )
+    return fig
+
+
+def build_places_bar(
+    values: pd.DataFrame,
+    *,
+    indicator: Mapping,
+    reference_value: float | None,
+    reference_label: str,
+) -> go.Figure:
+    """Areas ranked by value as horizontal bars with 95% error bars.
+
+    Bars are coloured by comparison with the authority and carry the comparison word; the
+    authority's value is a vertical reference line.
+    """
+    ranked = values.dropna(subset=["value"]).sort_values("value", ascending=True)
+    labels = _comparison_labels(ranked)
+    unit = unit_label(indicator)
+    fig = go.Figure()
+    for label in [*BENCHMARK_LABELS, *sorted(set(labels) - set(BENCHMARK_LABELS))]:
+        rows = ranked[labels == label]
+        if rows.empty:
+            continue
+        fig.add_trace(
+            go.Bar(
+                x=rows["value"].tolist(), y=rows["area_name"].tolist(), orientation="h",
+                name=benchmark_word(label),
+                marker={"color": benchmark_colour(label), "line": {"color": "#333", "width": 0.5}},
+                error_x={
+                    "type": "data", "symmetric": False, "color": REFERENCE_COLOUR, "thickness": 1,
+                    "array": (rows["upper_ci"] - rows["value"]).tolist(),
+                    "arrayminus": (rows["value"] - rows["lower_ci"]).tolist(),
+                },
+                text=[benchmark_word(label)] * len(rows), textposition="inside",
+                insidetextanchor="start",
+                textfont={"color": "white" if label in _DARK_FILLS else "#1A1A1A"},
+                customdata=_hover_rows(rows), hovertemplate=_hover_template(unit),
+            )
+        )
+    if reference_value is not None and not pd.isna(reference_value):
+        fig.add_shape(
+            type="line", xref="x", yref="paper", x0=reference_value, x1=reference_value,
+            y0=0, y1=1, line={"color": REFERENCE_COLOUR, "width": 2, "dash": "dash"},
+            name="reference",
+        )
+        fig.add_annotation(
+            x=reference_value, y=1, xref="x", yref="paper", yanchor="bottom", showarrow=False,
+            text=f"{reference_label} {format_value(reference_value)}", name="reference",
+        )
+    fig.update_layout(
+        **base_layout(barmode="overlay", bargap=0.25, hovermode="closest",
+                      uniformtext={"minsize": 9, "mode": "hide"}),
+        xaxis=axis_style(unit),
+        yaxis=axis_style(
+            None, type="category", categoryorder="array",
+            categoryarray=ranked["area_name"].tolist(), showgrid=False, ticks="",
+        ),
+    )
+    return fig
+
+
+def describe_places(
+    values: pd.DataFrame,
+    *,
+    indicator: Mapping,
+    reference_label: str = "the authority",
+    level: str = "area",
+) -> str:
+    """A plain-English text alternative of the map and ranked bars."""
+    name = indicator_name(indicator)
+    known = values.dropna(subset=["value"]).sort_values("value")
+    if known.empty:
+        return f"No {level} data for {name}."
+    high, low = known.iloc[-1], known.iloc[0]
+    polarity = indicator.get("polarity")
+    text = (
+        f"Map and ranked bar chart of {name} across {len(known)} {level}s. "
+        f"Highest: {high['area_name']} ({format_value(high['value'])}); "
+        f"lowest: {low['area_name']} ({format_value(low['value'])})."
+    )
+    if polarity in ("higher_is_better", "lower_is_better"):
+        best, worst = (high, low) if polarity == "higher_is_better" else (low, high)
+        text += f" Best: {best['area_name']}; worst: {worst['area_name']}."
+    counts = _comparison_labels(known).value_counts()
+    parts = [
+        f"{counts[label]} {benchmark_word(label).lower()}"
+        for label in BENCHMARK_LABELS
+        if label in counts and label != "not_compared"
+    ]
+    if parts:
+        text += f" Compared with {reference_label}: {', '.join(parts)}."
+    return text

@@ -1,0 +1,257 @@
+"""Trend chart: the authority against England and its region over time, with 95% bands."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from marmot_dash.figures.style import (
+    AREA_COLOURS,
+    AREA_DASHES,
+    BENCHMARK_LABELS,
+    MUTED_COLOUR,
+    REFERENCE_COLOUR,
+    axis_style,
+    base_layout,
+    benchmark_colour,
+    benchmark_symbol,
+    benchmark_word,
+    format_value,
+    indicator_name,
+    unit_label,
+)
+
+_BAND_ALPHA = 0.15
+
+
+def _rgba(hex_colour: str, alpha: float) -> str:
+    red, green, blue = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({red},{green},{blue},{alpha})"
+
+
+def _text(value: object) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _split_areas(series: pd.DataFrame, area_code: str) -> dict[str, pd.DataFrame]:
+    """The authority's, England's and the region's rows, each ordered by period."""
+    ordered = series.sort_values("period_sort")
+    parts = {
+        "la": ordered[ordered["area_code"] == area_code],
+        "england": ordered[ordered["area_type"] == "england"],
+        "region": ordered[ordered["area_type"] == "region"],
+    }
+    return {key: part for key, part in parts.items() if not part.empty}
+
+
+def _area_name(rows: pd.DataFrame, fallback: str) -> str:
+    names = rows["area_name"].dropna()
+    return str(names.iloc[0]) if not names.empty else fallback
+
+
+def _band_trace(rows: pd.DataFrame, name: str, colour: str, group: str) -> go.Scatter:
+    """The 95% interval as one closed polygon (upper limits out, lower limits back)."""
+    known = rows.dropna(subset=["lower_ci", "upper_ci"])
+    periods = known["period"].tolist()
+    return go.Scatter(
+        x=periods + periods[::-1],
+        y=known["upper_ci"].tolist() + known["lower_ci"].tolist()[::-1],
+        fill="toself",
+        fillcolor=_rgba(colour, _BAND_ALPHA),
+        line={"width": 0},
+        mode="lines",
+        name=f"{name} 95% interval",
+        legendgroup=group,
+        showlegend=False,
+        hoverinfo="skip",
+    )
+
+
+def _hover_data(rows: pd.DataFrame) -> list[list[str]]:
+    return [
+        [format_value(lo), format_value(hi)]
+        for lo, hi in zip(rows["lower_ci"], rows["upper_ci"], strict=True)
+    ]
+
+
+def _line_trace(rows: pd.DataFrame, key: str, name: str, with_markers: bool) -> go.Scatter:
+    return go.Scatter(
+        x=rows["period"].tolist(),
+        y=rows["value"].tolist(),
+        mode="lines+markers" if with_markers else "lines",
+        name=name,
+        legendgroup=key,
+        line={
+            "color": AREA_COLOURS[key], "dash": AREA_DASHES[key], "width": 3 if key == "la" else 2,
+        },
+        marker={"size": 6},
+        customdata=_hover_data(rows),
+        hovertemplate=(
+            f"{name}<br>%{{x}}: %{{y:,.1f}}<br>95% CI %{{customdata[0]}} to %{{customdata[1]}}"
+            "<extra></extra>"
+        ),
+    )
+
+
+def _benchmark_point_traces(rows: pd.DataFrame, name: str) -> list[go.Scatter]:
+    """The authority's points, one trace per benchmark label: colour, symbol and word."""
+    labels = rows["benchmark"].fillna("not_compared").astype(str) if "benchmark" in rows else (
+        pd.Series("not_compared", index=rows.index)
+    )
+    traces = []
+    for label in [*BENCHMARK_LABELS, *sorted(set(labels) - set(BENCHMARK_LABELS))]:
+        points = rows[labels == label]
+        if points.empty:
+            continue
+        word = benchmark_word(label)
+        traces.append(
+            go.Scatter(
+                x=points["period"].tolist(),
+                y=points["value"].tolist(),
+                mode="markers",
+                name=f"{word} than England" if label != "not_compared" else word,
+                legendgroup=f"benchmark-{label}",
+                marker={
+                    "color": benchmark_colour(label),
+                    "symbol": benchmark_symbol(label),
+                    "size": 13,
+                    "line": {"color": REFERENCE_COLOUR, "width": 1},
+                },
+                customdata=[[word, *ci] for ci in _hover_data(points)],
+                hovertemplate=(
+                    f"{name}<br>%{{x}}: %{{y:,.1f}}<br>95% CI %{{customdata[1]}} to "
+                    "%{customdata[2]}<br>%{customdata[0]} compared with England<extra></extra>"
+                ),
+            )
+        )
+    return traces
+
+
+def _period_order(series: pd.DataFrame, target_period: str | None) -> list[str]:
+    periods = (
+        series.drop_duplicates("period").sort_values("period_sort")["period"].astype(str).tolist()
+    )
+    if target_period and target_period not in periods:
+        periods.append(target_period)
+    return periods
+
+
+def _mark_baseline(fig: go.Figure, baseline_period: str) -> None:
+    fig.add_shape(
+        type="line", xref="x", yref="paper", x0=baseline_period, x1=baseline_period, y0=0, y1=1,
+        line={"color": MUTED_COLOUR, "dash": "dashdot", "width": 2}, name="baseline",
+    )
+    fig.add_annotation(
+        x=baseline_period, y=1, xref="x", yref="paper", text=f"Baseline {baseline_period}",
+        showarrow=False, xanchor="left", yanchor="top", xshift=4, name="baseline",
+        font={"color": MUTED_COLOUR},
+    )
+
+
+def _mark_target(fig: go.Figure, target: float, target_period: str | None) -> None:
+    fig.add_shape(
+        type="line", xref="paper", yref="y", x0=0, x1=1, y0=target, y1=target,
+        line={"color": REFERENCE_COLOUR, "dash": "dot", "width": 1.5}, name="target",
+    )
+    label = f"Target {format_value(target)}" + (f" by {target_period}" if target_period else "")
+    if target_period:
+        fig.add_trace(
+            go.Scatter(
+                x=[target_period], y=[target], mode="markers", name=label,
+                marker={"symbol": "star", "size": 16, "color": REFERENCE_COLOUR},
+                hovertemplate=f"{label}<extra></extra>",
+            )
+        )
+    fig.add_annotation(
+        x=1, y=target, xref="paper", yref="y", text=label, showarrow=False, xanchor="right",
+        yanchor="bottom", name="target", font={"color": REFERENCE_COLOUR},
+    )
+
+
+def build_trend(
+    series: pd.DataFrame,
+    *,
+    indicator: Mapping,
+    area_code: str,
+    baseline_period: str | None,
+    target: float | None = None,
+    target_period: str | None = None,
+) -> go.Figure:
+    """The authority's values over time with 95% bands, England and the region as lines.
+
+    The authority's points are coloured and shaped by their ``benchmark`` label against
+    England; the baseline period is a vertical line and the target a dotted line with a star
+    at its period. ``series`` holds ``schema.VALUE_COLUMNS`` rows for the authority (matched
+    by ``area_code``), England and the region (by ``area_type``), plus ``benchmark``.
+    """
+    fig = go.Figure()
+    parts = _split_areas(series, area_code)
+    names = {"la": area_code, "england": "England", "region": "Region"}
+    for key in ("england", "region", "la"):
+        if key in parts:
+            names[key] = _area_name(parts[key], names[key])
+            fig.add_trace(_band_trace(parts[key], names[key], AREA_COLOURS[key], key))
+    for key in ("england", "region", "la"):
+        if key in parts:
+            fig.add_trace(_line_trace(parts[key], key, names[key], with_markers=key != "la"))
+    if "la" in parts:
+        fig.add_traces(_benchmark_point_traces(parts["la"], names["la"]))
+    if baseline_period:
+        _mark_baseline(fig, baseline_period)
+    if target is not None and not pd.isna(target):
+        _mark_target(fig, float(target), target_period)
+    fig.update_layout(
+        **base_layout(hovermode="closest"),
+        xaxis=axis_style(
+            "Period", type="category", categoryorder="array",
+            categoryarray=_period_order(series, target_period), showgrid=False,
+        ),
+        yaxis=axis_style(unit_label(indicator)),
+    )
+    return fig
+
+
+def describe_trend(
+    series: pd.DataFrame,
+    *,
+    indicator: Mapping,
+    area_code: str,
+    baseline_period: str | None = None,
+) -> str:
+    """A plain-English text alternative of the trend chart.
+
+    ``baseline_period`` defaults to the indicator's own ``baseline_period``.
+    """
+    name = indicator_name(indicator)
+    baseline_period = baseline_period or _text(indicator.get("baseline_period"))
+    parts = _split_areas(series, area_code)
+    if "la" not in parts or parts["la"]["value"].dropna().empty:
+        return f"No trend data for {name}."
+    rows = parts["la"].dropna(subset=["value"])
+    area = _area_name(rows, area_code)
+    latest = rows.iloc[-1]
+    text = (
+        f"Line chart of {name} for {area} from {rows.iloc[0]['period']} to {latest['period']}, "
+        f"with England and the region for comparison. The latest value ({latest['period']}) is "
+        f"{format_value(latest['value'])} (95% CI {format_value(latest['lower_ci'])} to "
+        f"{format_value(latest['upper_ci'])})"
+    )
+    label = latest.get("benchmark")
+    if isinstance(label, str) and label != "not_compared":
+        text += f", {benchmark_word(label).lower()} compared with England"
+    if "england" in parts:
+        england = parts["england"][parts["england"]["period"] == latest["period"]]
+        if not england.empty:
+            text += f" (England {format_value(england['value'].iloc[0])})"
+    text += "."
+    baseline = rows[rows["period"] == baseline_period] if baseline_period else rows.iloc[0:0]
+    if not baseline.empty:
+        then = float(baseline["value"].iloc[0])
+        now = float(latest["value"])
+        direction = "higher than" if now > then else "lower than" if now < then else "the same as"
+        text += (
+            f" It is {direction} at the baseline {baseline_period} ({format_value(then)})."
+        )
+    return text
