@@ -1,0 +1,65 @@
+"""Where pages find the dataset and the store of the app serving the current request.
+
+``create_app`` installs an :class:`AppState` on its Flask server; page layouts and callbacks
+call :func:`get_store` (or :func:`get_dataset`) at request time. Inside a request the state of
+the app serving it is returned, so two apps in one process (tests) never mix their data;
+outside a request the most recently installed state is returned.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import flask
+
+if TYPE_CHECKING:
+    from marmot_dash.data import Dataset, Store
+
+EXTENSION_KEY = "marmot_dash"
+
+
+@dataclass(frozen=True)
+class AppState:
+    """The dataset an app serves, its folder and the store built from it."""
+
+    data_dir: Path
+    dataset: Dataset
+    store: Store
+
+
+_latest: AppState | None = None
+
+
+def install(server: flask.Flask, state: AppState) -> None:
+    """Attach ``state`` to ``server`` and make it the default outside requests."""
+    global _latest
+    server.extensions[EXTENSION_KEY] = state
+    _latest = state
+
+
+def current_state() -> AppState:
+    """The state of the app handling this request (or the latest installed one)."""
+    if flask.has_app_context():
+        state = flask.current_app.extensions.get(EXTENSION_KEY)
+        if state is not None:
+            return state
+    if _latest is None:
+        raise RuntimeError("No dataset is loaded: build the app with create_app(data_dir)")
+    return _latest
+
+
+def get_store() -> Store:
+    """The store of the current app."""
+    return current_state().store
+
+
+def get_dataset() -> Dataset:
+    """The dataset of the current app."""
+    return current_state().dataset
+
+
+def dataset_meta() -> dict[str, Any]:
+    """The current dataset's ``dataset.yaml`` contents (name, area, sources, illustrative ...)."""
+    return dict(current_state().dataset.meta)

@@ -1,0 +1,83 @@
+"""The persistent header: skip link, dataset name and the site navigation."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from dash import ALL, Dash, Input, Output, State, dcc, html
+
+MAIN_ID = "main-content"
+NAV_LINK = "nav-link"
+
+
+def principle_path(principle_id: int) -> str:
+    """The address of a principle's page."""
+    return f"/principle/{int(principle_id)}"
+
+
+def skip_link() -> html.A:
+    """The first focusable element: jumps keyboard users past the navigation."""
+    return html.A("Skip to main content", href=f"#{MAIN_ID}", className="skip-link")
+
+
+def nav_items(principles: Iterable[Mapping]) -> list[tuple[str, str, str]]:
+    """(href, label, tooltip) of every navigation link: overview, the principles, themes."""
+    items = [("/", "Overview", "All eight principles at a glance")]
+    items += [
+        (principle_path(p["id"]), f"{p['id']}. {p['short_name']}", str(p["title"]))
+        for p in principles
+    ]
+    items.append(("/themes", "Themes", "What people told us: qualitative themes"))
+    return items
+
+
+def _nav_link(href: str, label: str, tooltip: str) -> html.Li:
+    return html.Li(
+        dcc.Link(label, href=href, title=tooltip, className="nav-link",
+                 id={"type": NAV_LINK, "href": href})
+    )
+
+
+def site_header(dataset_name: str, principles: Iterable[Mapping]) -> html.Header:
+    """The header every page shares: the product and dataset name, and the navigation."""
+    return html.Header(
+        className="site-header",
+        children=[
+            html.Div(
+                className="site-title",
+                children=[
+                    dcc.Link("Marmot indicators", href="/", className="site-name"),
+                    html.Span(dataset_name, className="dataset-name"),
+                ],
+            ),
+            html.Nav(
+                html.Ul([_nav_link(*item) for item in nav_items(principles)],
+                        className="nav-list"),
+                className="site-nav",
+                **{"aria-label": "Main"},
+            ),
+        ],
+    )
+
+
+# Marks the link of the current page (class and aria-current) without a server round trip.
+_MARK_CURRENT_LINK = """
+function(pathname, hrefs) {
+    const path = (pathname || "/").replace(/\\/+$/, "") || "/";
+    document.querySelectorAll(".site-nav a.nav-link").forEach(function(a) {
+        if (a.getAttribute("href") === path) { a.setAttribute("aria-current", "page"); }
+        else { a.removeAttribute("aria-current"); }
+    });
+    return hrefs.map(h => h === path ? "nav-link active" : "nav-link");
+}
+"""
+
+
+def register_nav_callbacks(app: Dash) -> None:
+    """Highlight the navigation link of the page being shown."""
+    app.clientside_callback(
+        _MARK_CURRENT_LINK,
+        Output({"type": NAV_LINK, "href": ALL}, "className"),
+        Input("_pages_location", "pathname"),
+        State({"type": NAV_LINK, "href": ALL}, "href"),
+    )

@@ -1,0 +1,42 @@
+"""Messages in place of a page: not found, and something went wrong."""
+
+from __future__ import annotations
+
+from dash import dcc, html
+
+APP_ERROR_ID = "app-error"
+
+
+def not_found_message(detail: str | None = None) -> html.Section:
+    """A helpful "not found" panel with links back to the overview (for any bad address)."""
+    return html.Section(
+        className="message-panel not-found",
+        children=[
+            html.H1("Page not found"),
+            html.P(detail or "There is no page at this address."),
+            html.P(
+                [
+                    "Go back to the ",
+                    dcc.Link("overview of the eight principles", href="/"),
+                    " or choose a principle from the menu above.",
+                ]
+            ),
+        ],
+    )
+
+
+def app_error_region() -> html.Div:
+    """An empty live region; the app's error handler fills it when a callback fails."""
+    return html.Div(id=APP_ERROR_ID, className="app-error", role="alert", hidden=True)
+
+
+def app_error_props() -> dict:
+    """The props that show the app-error region with a plain message (never a traceback)."""
+    return {
+        "hidden": False,
+        "children": [
+            html.Strong("Sorry, something went wrong. "),
+            "This part of the page could not be shown; the problem has been logged. ",
+            dcc.Link("Back to the overview", href="/"),
+        ],
+    }
