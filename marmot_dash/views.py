@@ -26,6 +26,7 @@ from marmot_dash.data.schema import (
     PRINCIPLE_IDS,
     VALUE_COLUMNS,
 )
+from marmot_dash.figures.callouts import add_theme_callouts
 from marmot_dash.figures.cohorts import build_cohorts, describe_cohorts
 from marmot_dash.figures.deprivation import build_deprivation, describe_deprivation
 from marmot_dash.figures.places import (
@@ -311,14 +312,14 @@ def _cached_view(
     else:
         result = builders[view](store, indicator)
     if callouts and result.figures:
-        result = replace(result, figures=_with_callouts(store, result.figures, view))
+        principle = int(indicator["principle"])
+        result = replace(result, figures=_with_callouts(store, result.figures, view, principle))
     return result
 
 
-def _with_callouts(store, figures: tuple[go.Figure, ...], view: str) -> tuple[go.Figure, ...]:
-    from marmot_dash.figures.callouts import add_theme_callouts
-
-    first = add_theme_callouts(go.Figure(figures[0]), store.themes, view)
+def _with_callouts(store, figures: tuple[go.Figure, ...], view: str, principle: int
+                   ) -> tuple[go.Figure, ...]:
+    first = add_theme_callouts(go.Figure(figures[0]), store.themes, view, principle=principle)
     return (first, *figures[1:])
 
 
@@ -463,7 +464,8 @@ def _places_view(store, indicator: Mapping, *, level: str | None, period: str | 
         view="places",
         figures=(fig_map, fig_bar),
         table=_table(places, ("comparison",)),
-        description=describe_places(places, indicator=indicator),
+        description=describe_places(places, indicator=indicator, reference_label=store.area_name,
+                                    level=level_word(level)),
     )
 
 

@@ -1,0 +1,218 @@
+"""A principle's indicators as one table, in the manner of a Fingertips spine chart.
+
+One row per indicator: its name (a link that opens its views), the latest value, the baseline,
+the change since baseline with its significance, England's value, the benchmark against England,
+the recent trend, the deprivation gap and whether it narrowed, a sparkline and its sources.
+Every judgement is a word and a symbol, with colour only as a third cue.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from urllib.parse import quote
+
+import pandas as pd
+from dash import dcc, html
+
+from marmot_dash.figures.style import (
+    BENCHMARK_COLOURS,
+    TREND_ARROWS,
+    benchmark_word,
+    format_value,
+)
+
+# Text glyphs that echo the chart markers of figures.style.BENCHMARK_SYMBOLS.
+BENCHMARK_GLYPHS = {
+    "better": "▲", "similar": "●", "worse": "▼", "higher": "◆", "lower": "■", "not_compared": "○",
+}
+CHANGE_MARKS = {
+    "improved": ("▲", "Improved"),
+    "worsened": ("▼", "Worsened"),
+    "no_significant_change": ("●", "No significant change"),
+    "not_compared": ("○", "Not compared"),
+}
+GAP_MARKS = {
+    "narrowed": ("▼", "Narrowed"),
+    "widened": ("▲", "Widened"),
+    "no_significant_change": ("●", "No significant change"),
+    "not_available": ("○", "Not available"),
+}
+TREND_PHRASES = {
+    "increasing": "Increasing",
+    "decreasing": "Decreasing",
+    "no_significant_change": "No significant change",
+    "cannot_be_calculated": "Cannot be calculated",
+}
+JUDGEMENT_PHRASES = {"improving": "getting better", "worsening": "getting worse"}
+SOURCE_BADGES = ("JSNA", "Luton 2040")
+
+HEADERS = (
+    "Indicator", "Period", "Value", "Baseline", "Change since baseline", "England",
+    "Compared with England", "Recent trend", "Deprivation gap", "Last 10 values", "Sources",
+)
+
+
+def indicator_table(
+    indicators: pd.DataFrame,
+    summaries: pd.DataFrame,
+    *,
+    href_for: Callable[[str], str],
+    selected: str | None = None,
+) -> html.Table:
+    """The table of ``indicators`` (catalogue rows) with their ``summaries`` (one row each)."""
+    by_id = summaries.set_index("indicator_id") if len(summaries) else summaries
+    rows = []
+    for indicator in indicators.to_dict("records"):
+        indicator_id = indicator["indicator_id"]
+        summary = by_id.loc[indicator_id].to_dict() if indicator_id in by_id.index else {}
+        rows.append(_row(indicator, summary, href_for(indicator_id), indicator_id == selected))
+    return html.Table(
+        className="indicator-table",
+        id="indicator-table",
+        children=[
+            html.Caption("Indicators: latest values, change since the baseline, comparison with "
+                         "England, recent trend and the deprivation gap"),
+            html.Thead(html.Tr([html.Th(h, scope="col") for h in HEADERS])),
+            html.Tbody(rows),
+        ],
+    )
+
+
+def _row(indicator: Mapping, summary: Mapping, href: str, selected: bool) -> html.Tr:
+    digits = _digits(indicator)
+    name_link = dcc.Link(
+        indicator.get("short_name") or indicator.get("name"),
+        href=href,
+        title=str(indicator.get("name") or ""),
+        className="indicator-link",
+        **({"aria-current": "true"} if selected else {}),
+    )
+    unit = _text(indicator.get("unit"))
+    return html.Tr(
+        className="indicator-row selected" if selected else "indicator-row",
+        **{"data-indicator": indicator["indicator_id"]},
+        children=[
+            html.Th(name_link, scope="row"),
+            html.Td(_text(summary.get("latest_period")) or "–"),
+            html.Td([format_value(summary.get("value"), digits),
+                     html.Span(f" {unit}", className="unit") if unit else None],
+                    className="number", **{"data-value": _raw(summary.get("value"))}),
+            html.Td(_baseline(summary, digits), className="number"),
+            html.Td(_mark(CHANGE_MARKS, summary.get("change_judgement"), "not_compared",
+                          _change_detail(summary, digits))),
+            html.Td(format_value(summary.get("england_value"), digits), className="number"),
+            html.Td(_benchmark(summary.get("benchmark"))),
+            html.Td(_trend(summary.get("trend"), summary.get("trend_judgement"))),
+            html.Td(_mark(GAP_MARKS, summary.get("gap_change"), "not_available",
+                          _gap_detail(summary, digits))),
+            html.Td(sparkline_image(summary.get("sparkline") or (), indicator)),
+            html.Td(_sources(indicator.get("sources"))),
+        ],
+    )
+
+
+def _digits(indicator: Mapping) -> int:
+    return 0 if indicator.get("value_type") == "count" else 1
+
+
+def _text(value: object) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return str(value).strip()
+
+
+def _raw(value: object) -> str:
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return ""
+    return "" if math.isnan(number) else repr(number)
+
+
+def _baseline(summary: Mapping, digits: int) -> list:
+    period = _text(summary.get("baseline_period"))
+    return [format_value(summary.get("baseline_value"), digits),
+            html.Span(f" ({period})", className="muted") if period else None]
+
+
+def _change_detail(summary: Mapping, digits: int) -> str:
+    change = summary.get("change")
+    text = format_value(change, digits)
+    if text == "n/a":
+        return ""
+    return f"{'+' if float(change) > 0 else ''}{text}"
+
+
+def _gap_detail(summary: Mapping, digits: int) -> str:
+    text = format_value(summary.get("gap_latest"), digits)
+    return "" if text == "n/a" else f"gap {text}"
+
+
+def _mark(marks: Mapping[str, tuple[str, str]], label: object, fallback: str, detail: str
+          ) -> html.Span:
+    glyph, word = marks.get(_text(label), marks[fallback])
+    return html.Span(
+        [html.Span(glyph, className="glyph", **{"aria-hidden": "true"}), f" {word}",
+         html.Span(f" ({detail})", className="muted") if detail else None],
+        className=f"mark mark-{_text(label) or fallback}",
+    )
+
+
+def _benchmark(label: object) -> html.Span:
+    key = _text(label) if _text(label) in BENCHMARK_COLOURS else "not_compared"
+    return html.Span(
+        [
+            html.Span(
+                BENCHMARK_GLYPHS[key],
+                className="benchmark-swatch",
+                style={"color": BENCHMARK_COLOURS[key]},
+                **{"aria-hidden": "true"},
+            ),
+            f" {benchmark_word(key)}",
+        ],
+        className=f"benchmark benchmark-{key}",
+    )
+
+
+def _trend(trend: object, judgement: object) -> html.Span:
+    key = _text(trend)
+    arrow = TREND_ARROWS.get(key, "·")
+    words = TREND_PHRASES.get(key, "Cannot be calculated")
+    qualifier = JUDGEMENT_PHRASES.get(_text(judgement))
+    return html.Span(
+        [html.Span(arrow, className="glyph", **{"aria-hidden": "true"}), f" {words}",
+         html.Span(f", {qualifier}", className="muted") if qualifier else None],
+        className=f"trend trend-{key or 'none'}",
+    )
+
+
+def _sources(sources: object) -> list:
+    named = [s.strip() for s in _text(sources).split(";") if s.strip()]
+    badges = [s for s in named if s in SOURCE_BADGES]
+    return [html.Span(s, className="source-badge") for s in badges] or ["–"]
+
+
+def sparkline_image(values: Sequence[float], indicator: Mapping, *, colour: str = "#0072B2",
+                    width: int = 90, height: int = 24) -> html.Img | str:
+    """A tiny static line of recent values as an inline SVG image (a few hundred bytes)."""
+    points = [(i, float(v)) for i, v in enumerate(values)
+              if v is not None and not math.isnan(float(v))]
+    if len(points) < 2:
+        return "–"
+    ys = [y for _, y in points]
+    low, high = min(ys), max(ys)
+    span = (high - low) or 1.0
+    last = max(x for x, _ in points) or 1
+    coords = " ".join(
+        f"{2 + x / last * (width - 4):.1f},{height - 2 - (y - low) / span * (height - 4):.1f}"
+        for x, y in points
+    )
+    svg = (f"<svg xmlns='http://www.w3.org/2000/svg' width='{width}' height='{height}' "
+           f"viewBox='0 0 {width} {height}'><polyline fill='none' stroke='{colour}' "
+           f"stroke-width='1.5' points='{coords}'/></svg>")
+    digits = _digits(indicator)
+    alt = (f"Last {len(points)} values, from {format_value(ys[0], digits)} to "
+           f"{format_value(ys[-1], digits)}")
+    return html.Img(src="data:image/svg+xml," + quote(svg), alt=alt, width=width, height=height,
+                    className="sparkline")

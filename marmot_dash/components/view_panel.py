@@ -1,0 +1,211 @@
+"""The chosen indicator's views: tabs, the level and period choice, charts and the data table.
+
+Tabs and the level switch are links (``dcc.Link``) to the URL of the view they open, so they are
+keyboard reachable, a copied link opens the same view and back and forward move between views.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping, Sequence
+
+import pandas as pd
+from dash import dcc, html
+
+from marmot_dash.figures.style import graph_config
+from marmot_dash.views import (
+    VIEW_LABELS,
+    VIEWS,
+    ViewResult,
+    ViewState,
+    level_word,
+    view_href,
+)
+
+POLARITY_WORDS = {
+    "higher_is_better": "Higher is better",
+    "lower_is_better": "Lower is better",
+    "no_judgement": "No judgement (neither higher nor lower is better)",
+}
+TABLE_HEADERS = {
+    "area_code": "Area code", "area_name": "Area", "area_type": "Area type", "period": "Period",
+    "breakdown": "Breakdown", "category": "Category", "value": "Value", "lower_ci": "Lower 95%",
+    "upper_ci": "Upper 95%", "count": "Count", "denominator": "Denominator", "note": "Note",
+    "benchmark": "Compared with England", "comparison": "Compared with the authority",
+    "reference": "Reference group", "gap": "Gap to reference", "ratio": "Ratio to reference",
+}
+MAX_TABLE_ROWS = 500
+
+
+def view_tabs(state: ViewState) -> html.Nav:
+    """The five views as a row of links; the open one is marked ``aria-current``."""
+    links = [
+        html.Li(dcc.Link(
+            VIEW_LABELS[view],
+            href=view_href(state, view=view),
+            id=f"view-tab-{view}",
+            className="view-tab selected" if view == state.view else "view-tab",
+            **({"aria-current": "page"} if view == state.view else {}),
+        ))
+        for view in VIEWS
+    ]
+    return html.Nav(html.Ul(links, className="view-tabs"), **{"aria-label": "Views"})
+
+
+def level_switch(state: ViewState, levels: Sequence[str]) -> html.Nav | None:
+    """Links to the places view at each small-area level the dataset has."""
+    if len(levels) < 2:
+        return None
+    links = [
+        html.Li(dcc.Link(
+            f"{level_word(level).capitalize()}s",
+            href=view_href(state, level=level, period=None),
+            id=f"level-{level}",
+            className="level-link selected" if level == state.level else "level-link",
+            **({"aria-current": "true"} if level == state.level else {}),
+        ))
+        for level in levels
+    ]
+    return html.Nav([html.Span("Level: ", className="control-label"),
+                     html.Ul(links, className="level-switch")],
+                    **{"aria-label": "Small-area level"})
+
+
+def period_choice(state: ViewState, periods: Sequence[str]) -> html.Div | None:
+    """A drop-down of the periods with small-area values (the page updates the URL from it)."""
+    if not periods:
+        return None
+    return html.Div(
+        [
+            html.Label("Period", htmlFor="places-period", className="control-label"),
+            dcc.Dropdown(
+                id="places-period",
+                options=[{"label": p, "value": p} for p in periods],
+                value=state.period or periods[-1],
+                clearable=False,
+                searchable=False,
+                className="period-dropdown",
+            ),
+        ],
+        className="period-choice",
+    )
+
+
+def callout_switch(state: ViewState) -> dcc.Checklist:
+    """The "Show theme call-outs" switch (its value goes into the URL as ``callouts=on``)."""
+    return dcc.Checklist(
+        id="callout-switch",
+        options=[{"label": " Show theme call-outs", "value": "on"}],
+        value=["on"] if state.callouts else [],
+        className="callout-switch",
+    )
+
+
+def view_body(result: ViewResult, state: ViewState, indicator: Mapping) -> html.Div:
+    """The charts (each with its text alternative) or the message saying why there are none."""
+    if result.message:
+        return html.Div(html.P(result.message, className="view-message", role="status"),
+                        id="view-body")
+    today = dt.date.today().isoformat()
+    charts = []
+    for index, figure in enumerate(result.figures):
+        graph_id = f"view-graph-{index}"
+        filename = f"{state.indicator}_{state.view}_{today}"
+        if len(result.figures) > 1:
+            filename = f"{state.indicator}_{state.view}_{_figure_kind(index)}_{today}"
+        charts.append(html.Figure(
+            [
+                dcc.Graph(id=graph_id, figure=figure, config=graph_config(filename=filename),
+                          className="view-graph"),
+                html.Figcaption(result.description if index == 0 else "",
+                                id=f"{graph_id}-description", className="chart-description"),
+            ],
+            className="view-chart",
+            **{"aria-describedby": f"{graph_id}-description"},
+        ))
+    children: list = [html.Div(charts, className=f"view-charts view-charts-{len(charts)}")]
+    if not result.table.empty:
+        children.append(html.Details([html.Summary("The numbers behind this chart"),
+                                      values_table(result.table, caption=None)],
+                                     className="view-numbers"))
+    if state.view == "data":
+        children = [definition(indicator), data_section(result)]
+    return html.Div(children, id="view-body")
+
+
+def _figure_kind(index: int) -> str:
+    return ("map", "ranked")[index] if index < 2 else str(index)
+
+
+def definition(indicator: Mapping) -> html.Section:
+    """The indicator's metadata: definition, source with its link, polarity, unit, sources."""
+    url = _text(indicator.get("source_url"))
+    source = html.A(url, href=url, rel="noopener noreferrer", target="_blank") if url else "–"
+    target = _text(indicator.get("target"))
+    items = [
+        ("Indicator", _text(indicator.get("name"))),
+        ("Definition", _text(indicator.get("definition")) or "–"),
+        ("Unit", _text(indicator.get("unit")) or "–"),
+        ("Value type", _text(indicator.get("value_type"))),
+        ("Polarity", POLARITY_WORDS.get(_text(indicator.get("polarity")), "–")),
+        ("Baseline period", _text(indicator.get("baseline_period")) or "–"),
+        ("Target", f"{target} by {_text(indicator.get('target_period'))}" if target else "None"),
+        ("Sources", _text(indicator.get("sources")) or "–"),
+        ("Source", source),
+        ("Fingertips id", _text(indicator.get("fingertips_id")) or "–"),
+    ]
+    terms = []
+    for term, detail in items:
+        terms += [html.Dt(term), html.Dd(detail)]
+    return html.Section([html.H3("Definition"), html.Dl(terms, className="definition")],
+                        className="indicator-definition")
+
+
+def data_section(result: ViewResult) -> html.Section:
+    """The values behind the charts, with a CSV download and a note on suppressed cells."""
+    table = result.table
+    shown = table.head(MAX_TABLE_ROWS)
+    more = (f" The table shows the first {MAX_TABLE_ROWS} of {len(table)} rows; the CSV has all."
+            if len(table) > MAX_TABLE_ROWS else "")
+    return html.Section(
+        [
+            html.H3("Data"),
+            html.P(result.description + more),
+            html.P("Values based on small counts are suppressed (left blank) to protect "
+                   "confidentiality; the note column says why.", className="muted"),
+            html.Button("Download CSV", id="data-download-button", className="button",
+                        n_clicks=0),
+            dcc.Download(id="data-download"),
+            values_table(shown, caption="Values behind the charts"),
+        ],
+        className="indicator-data",
+    )
+
+
+def values_table(table: pd.DataFrame, *, caption: str | None) -> html.Div:
+    """A plain, scrollable HTML table of view values; blank cells for suppressed values."""
+    head = html.Thead(html.Tr([html.Th(TABLE_HEADERS.get(c, c), scope="col")
+                               for c in table.columns]))
+    body = html.Tbody([
+        html.Tr([html.Td(_cell(value)) for value in row])
+        for row in table.itertuples(index=False, name=None)
+    ])
+    parts = [html.Caption(caption)] if caption else []
+    return html.Div(html.Table([*parts, head, body], className="values-table"),
+                    className="table-scroll", tabIndex=0,
+                    role="region", **{"aria-label": caption or "Values"})
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, float):
+        return "" if math.isnan(value) else f"{value:,.2f}".rstrip("0").rstrip(".")
+    if value is None or value is pd.NA:
+        return ""
+    return str(value)
+
+
+def _text(value: object) -> str:
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return str(value).strip()
