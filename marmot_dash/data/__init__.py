@@ -1,0 +1,8 @@
+"""The data layer: the dataset format, its validation, the Store and indicator summaries."""
+
+from __future__ import annotations
+
+from marmot_dash.data.dataset import Dataset, is_dataset, load_dataset, write_dataset
+from marmot_dash.data.errors import DatasetError
+
+__all__ = ["Dataset", "DatasetError", "is_dataset", "load_dataset", "write_dataset"]

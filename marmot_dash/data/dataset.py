@@ -1,0 +1,702 @@
+"""Read, validate and write a dataset directory (the format of ../shared/DESIGN.md).
+
+Every file is checked against a pandera schema built from ``schema.py``; the first problem is
+raised as one ``DatasetError`` naming the file, the row and the column and what was expected.
+
+Rows are counted as a person counts them:
+
+- ``indicators.csv``: spreadsheet rows, the header is row 1, so the first indicator is row 2;
+- ``values.parquet`` and ``areas.parquet``: records, the first record is row 1;
+- YAML lists (``principles.yaml``, ``comparators`` in ``dataset.yaml``): the first item is row 1;
+- ``geo/<level>.geojson``: features, the first feature is row 1.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+import pyarrow as pyarrow_lib
+import pyarrow.parquet as pq
+import yaml
+from pandera.errors import SchemaError, SchemaErrors
+
+from marmot_dash.data import schema
+from marmot_dash.data.errors import DatasetError
+
+# Columns written with dictionary (categorical) encoding: few distinct values, many rows.
+DICTIONARY_COLUMNS = {
+    schema.VALUES_FILE: (
+        "indicator_id", "area_code", "area_name", "area_type", "period", "breakdown",
+        "category", "note",
+    ),
+    schema.AREAS_FILE: ("level", "parent_code"),
+}
+GEO_CODE = "properties.area_code"
+COMPARATOR_TYPES = ("england", "region", "comparator")
+DEFAULT_DISCLOSURE_THRESHOLD = 5
+HEX_COLOUR = r"^#[0-9A-Fa-f]{6}$"
+# Names in a dataset directory that belong to the format (replaced, never carried over).
+FORMAT_ENTRIES = frozenset({*schema.REQUIRED_FILES, schema.THEMES_FILE, schema.GEO_DIR})
+
+
+@dataclass(frozen=True, eq=False)
+class Dataset:
+    """A validated dataset directory, held in memory."""
+
+    path: Path
+    meta: dict
+    principles: pd.DataFrame
+    indicators: pd.DataFrame
+    values: pd.DataFrame
+    areas: pd.DataFrame
+    geo: dict[str, dict] = field(default_factory=dict)
+    themes: Any = None
+
+
+# --- pandera building blocks -------------------------------------------------------------------
+
+
+def _text_elements(series: pd.Series) -> bool | pd.Series:
+    """True for a text column (string or categorical of strings); per element for object columns."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        categories = series.cat.categories
+        return pd.api.types.is_string_dtype(categories) or len(categories) == 0
+    if pd.api.types.is_string_dtype(series.dtype) and series.dtype != object:
+        return True
+    return series.map(lambda item: isinstance(item, str)).astype(bool)
+
+
+def _number_elements(series: pd.Series) -> bool | pd.Series:
+    """True for a numeric column; per element for other columns (text cells fail)."""
+    if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series):
+        return True
+    return series.map(
+        lambda item: isinstance(item, int | float | np.number) and not isinstance(item, bool)
+    ).astype(bool)
+
+
+def _whole_elements(series: pd.Series) -> pd.Series:
+    return series % 1 == 0
+
+
+TEXT = pa.Check(_text_elements, error="expected text")
+NUMBER = pa.Check(_number_elements, error="expected a number")
+WHOLE = pa.Check(_whole_elements, error="expected a whole number")
+TYPE_CHECKS = ("expected text", "expected a number", "expected a whole number")
+
+
+def _text(*checks: pa.Check, nullable: bool = False, unique: bool = False) -> pa.Column:
+    return pa.Column(checks=[TEXT, *checks], nullable=nullable, unique=unique)
+
+
+def _number(
+    dtype: str,
+    *checks: pa.Check,
+    nullable: bool = True,
+    unique: bool = False,
+    coerce: bool = False,
+) -> pa.Column:
+    """A numeric column of ``dtype``: parsed from text when ``coerce`` (CSV), else any number
+    type is accepted and cast after validation (Parquet, YAML)."""
+    if coerce:
+        return pa.Column(dtype, checks=list(checks), nullable=nullable, coerce=True, unique=unique)
+    kind = [NUMBER, WHOLE] if dtype in ("int64", "Int64") else [NUMBER]
+    return pa.Column(checks=[*kind, *checks], nullable=nullable, unique=unique,
+                     metadata={"dtype": dtype})
+
+
+def _one_of(values: Sequence) -> pa.Check:
+    return pa.Check.isin(list(values), error=f"expected one of {', '.join(map(str, values))}")
+
+
+def _between(low: float, high: float) -> pa.Check:
+    return pa.Check.in_range(low, high, error=f"expected a value from {low} to {high}")
+
+
+NON_NEGATIVE = pa.Check.ge(0, error="expected a value >= 0")
+
+
+# Whole-row checks, by their message, and the column their failures are reported against.
+ROW_CHECK_COLUMNS: dict[str, str] = {}
+
+
+def _row_check(column: str, problem: str, passes: Callable[[pd.DataFrame], pd.Series]) -> pa.Check:
+    """A whole-row check whose failures are reported against ``column``."""
+    ROW_CHECK_COLUMNS[problem] = column
+    return pa.Check(passes, error=problem)
+
+
+def _numbers(series: pd.Series) -> pd.Series:
+    """The column as numbers; cells that are not (reported by the type check) become NaN."""
+    return pd.to_numeric(series, errors="coerce")
+
+
+def _ordered(low: str, high: str) -> Callable[[pd.DataFrame], pd.Series]:
+    def passes(frame: pd.DataFrame) -> pd.Series:
+        lows, highs = _numbers(frame[low]), _numbers(frame[high])
+        return ~(lows > highs)  # missing on either side passes
+
+    return passes
+
+
+# --- one schema per file -----------------------------------------------------------------------
+
+
+def principles_schema() -> pa.DataFrameSchema:
+    """``principles.yaml``: the eight principles, one item each."""
+    return pa.DataFrameSchema(
+        {
+            "id": _number("int64", _one_of(schema.PRINCIPLE_IDS), nullable=False, unique=True),
+            "short_name": _text(),
+            "title": _text(),
+            "colour": _text(pa.Check.str_matches(HEX_COLOUR, error="expected a colour #RRGGBB")),
+        },
+        report_duplicates="exclude_first",
+    )
+
+
+def comparators_schema() -> pa.DataFrameSchema:
+    """The ``comparators`` list of ``dataset.yaml``."""
+    return pa.DataFrameSchema(
+        {
+            "code": _text(unique=True),
+            "name": _text(),
+            "area_type": _text(_one_of(COMPARATOR_TYPES)),
+        },
+        report_duplicates="exclude_first",
+    )
+
+
+def indicators_schema() -> pa.DataFrameSchema:
+    """``indicators.csv``: the catalogue, one row per indicator."""
+    return pa.DataFrameSchema(
+        {
+            "indicator_id": _text(unique=True),
+            "name": _text(),
+            "short_name": _text(),
+            "principle": _number("int64", _one_of(schema.PRINCIPLE_IDS), nullable=False,
+                                 coerce=True),
+            "sources": _text(nullable=True),
+            "unit": _text(nullable=True),
+            "value_type": _text(_one_of(schema.VALUE_TYPES)),
+            "multiplier": _number("float64", pa.Check.gt(0, error="expected a value > 0"),
+                                  nullable=False, coerce=True),
+            "polarity": _text(_one_of(schema.POLARITIES)),
+            "baseline_period": _text(nullable=True),
+            "target": _number("float64", coerce=True),
+            "target_period": _text(nullable=True),
+            "definition": _text(nullable=True),
+            "source_url": _text(nullable=True),
+            "fingertips_id": _number("Int64", coerce=True),
+        },
+        report_duplicates="exclude_first",
+    )
+
+
+def areas_schema() -> pa.DataFrameSchema:
+    """``areas.parquet``: one row per area with its national and local deprivation."""
+    return pa.DataFrameSchema(
+        {
+            "area_code": _text(unique=True),
+            "area_name": _text(),
+            "level": _text(_one_of(schema.AREA_LEVELS)),
+            "parent_code": _text(nullable=True),
+            "population": _number("float64", NON_NEGATIVE),
+            "imd_score": _number("float64"),
+            "imd_rank": _number("Int64", pa.Check.ge(1, error="expected a rank >= 1")),
+            "imd_decile": _number("Int64", _between(1, 10)),
+            "local_quintile": _number("Int64", _between(1, 5)),
+            "local_decile": _number("Int64", _between(1, 10)),
+        },
+        report_duplicates="exclude_first",
+    )
+
+
+def values_schema(
+    indicator_ids: Sequence[str], proportion_ids: Sequence[str], small_area_codes: Sequence[str]
+) -> pa.DataFrameSchema:
+    """``values.parquet``: the facts; every indicator in the catalogue, small areas in areas."""
+    known_small_areas = set(small_area_codes)
+    proportions = set(proportion_ids)
+
+    def small_area_known(frame: pd.DataFrame) -> pd.Series:
+        small = frame["area_type"].isin(schema.SMALL_AREA_LEVELS).to_numpy(dtype=bool)
+        known = frame["area_code"].isin(known_small_areas).to_numpy(dtype=bool)
+        return pd.Series(~small | known, index=frame.index)
+
+    def count_within_denominator(frame: pd.DataFrame) -> pd.Series:
+        proportion = frame["indicator_id"].isin(proportions).to_numpy(dtype=bool)
+        return ~(pd.Series(proportion, index=frame.index)
+                 & (_numbers(frame["count"]) > _numbers(frame["denominator"])))
+
+    return pa.DataFrameSchema(
+        {
+            "indicator_id": _text(pa.Check.isin(
+                list(indicator_ids), error="expected an indicator_id of indicators.csv")),
+            "area_code": _text(),
+            "area_name": _text(),
+            "area_type": _text(_one_of(schema.AREA_TYPES)),
+            "period": _text(),
+            "period_sort": _number("int64", nullable=False),
+            "breakdown": _text(_one_of(schema.BREAKDOWNS)),
+            "category": _text(),
+            "category_sort": _number("int64", nullable=False),
+            "value": _number("float64"),
+            "lower_ci": _number("float64"),
+            "upper_ci": _number("float64"),
+            "lower_ci_998": _number("float64"),
+            "upper_ci_998": _number("float64"),
+            "count": _number("float64", NON_NEGATIVE),
+            "denominator": _number("float64", NON_NEGATIVE),
+            "note": _text(nullable=True),
+        },
+        checks=[
+            _row_check("lower_ci", "expected lower_ci <= value", _ordered("lower_ci", "value")),
+            _row_check("upper_ci", "expected value <= upper_ci", _ordered("value", "upper_ci")),
+            _row_check("lower_ci_998", "expected lower_ci_998 <= value",
+                       _ordered("lower_ci_998", "value")),
+            _row_check("upper_ci_998", "expected value <= upper_ci_998",
+                       _ordered("value", "upper_ci_998")),
+            _row_check("count", "expected count <= denominator for a proportion",
+                       count_within_denominator),
+            _row_check("area_code", "expected a small-area code listed in areas.parquet",
+                       small_area_known),
+        ],
+        unique=list(schema.VALUE_KEY),
+        report_duplicates="exclude_first",
+    )
+
+
+def geo_schema(level: str, area_codes: Sequence[str]) -> pa.DataFrameSchema:
+    """``geo/<level>.geojson`` features, one row per feature (``id``, ``area_code``)."""
+    return pa.DataFrameSchema(
+        {
+            GEO_CODE: _text(
+                pa.Check.isin(list(area_codes),
+                              error=f"expected an area_code of level '{level}' in areas.parquet"),
+                unique=True,
+            ),
+        },
+        report_duplicates="exclude_first",
+    )
+
+
+# --- turning pandera failures into one DatasetError --------------------------------------------
+
+
+def _shown(item: Any) -> str:
+    """A failing cell as a person reads it: text quoted, numbers plain."""
+    if isinstance(item, np.generic):
+        item = item.item()
+    return repr(item) if isinstance(item, str) else str(item)
+
+
+def _problem(check: str, failure_case: Any) -> str:
+    """A person's wording of one pandera failure."""
+    if check == "column_in_dataframe":
+        return "column missing"
+    if check == "not_nullable":
+        return "expected a value, found an empty cell"
+    if check in ("field_uniqueness", "multiple_fields_uniqueness"):
+        return f"duplicate key {_shown(failure_case)} (already on an earlier row)"
+    if check.startswith(("dtype(", "coerce_dtype(")):
+        expected = check[check.index("(") + 1 : -1].strip("'")
+        return f"expected type {expected}, found {_shown(failure_case)}"
+    return f"{check}, found {_shown(failure_case)}"
+
+
+def _failures(errors: SchemaErrors, frame: pd.DataFrame, key: Sequence[str]) -> pd.DataFrame:
+    """One line per failing (row, column): whole-row checks are reported on their column."""
+    cases = errors.failure_cases
+    cases = cases.assign(
+        index=pd.to_numeric(cases["index"], errors="coerce"),
+        column=cases["column"].where(cases["column"].map(lambda c: isinstance(c, str))),
+    )
+    row_check_column = cases["check"].map(ROW_CHECK_COLUMNS)
+    key_check = cases["check"] == "multiple_fields_uniqueness"
+    cases["column"] = row_check_column.where(row_check_column.notna(), cases["column"])
+    cases.loc[key_check, "column"] = ", ".join(key)
+    missing = cases["check"] == "column_in_dataframe"
+    cases.loc[missing, "column"] = cases.loc[missing, "failure_case"]
+    type_failure = cases["check"].isin(TYPE_CHECKS) | cases["check"].str.startswith(
+        ("dtype(", "coerce_dtype(")
+    )
+    mistyped = set(cases.loc[type_failure, "column"])
+    cases = cases[type_failure | ~cases["column"].isin(mistyped)]
+    cases = cases.drop_duplicates(["index", "column"])
+    located = row_check_column.loc[cases.index].notna() & cases["index"].notna()
+    for position in np.flatnonzero(located.to_numpy()):
+        label = cases.index[position]
+        cases.at[label, "failure_case"] = frame.at[cases.at[label, "index"],
+                                                   cases.at[label, "column"]]
+    for label in cases.index[cases["check"] == "multiple_fields_uniqueness"]:
+        cases.at[label, "failure_case"] = tuple(
+            _plain(frame.at[cases.at[label, "index"], k]) for k in key
+        )
+    return cases.sort_values("index", kind="stable", na_position="first")
+
+
+def _raise_first(
+    errors: SchemaErrors, frame: pd.DataFrame, file: str, row_offset: int, key: Sequence[str]
+) -> None:
+    """Raise the first failure (no row first, then the lowest row) as one DatasetError."""
+    cases = _failures(errors, frame, key)
+    first = cases.iloc[0]
+    row = None if pd.isna(first["index"]) else int(first["index"]) + row_offset
+    column = first["column"] if isinstance(first["column"], str) else None
+    problem = _problem(str(first["check"]), first["failure_case"])
+    if len(cases) > 1:
+        problem += f" (and {len(cases) - 1} more)"
+    raise DatasetError(file, problem, row=row, column=column)
+
+
+def _validate(
+    frame: pd.DataFrame,
+    dataframe_schema: pa.DataFrameSchema,
+    file: str,
+    row_offset: int,
+    key: Sequence[str] = (),
+) -> pd.DataFrame:
+    """Validate ``frame``; the first failure becomes a DatasetError."""
+    try:
+        frame = dataframe_schema.validate(frame, lazy=True)
+    except SchemaErrors as errors:
+        _raise_first(errors, frame, file, row_offset, key)
+    except SchemaError as error:  # raised even under lazy=True for some structural problems
+        raise DatasetError(file, str(error)) from error
+    return _cast(frame, dataframe_schema)
+
+
+def _cast(frame: pd.DataFrame, dataframe_schema: pa.DataFrameSchema) -> pd.DataFrame:
+    """Numeric columns validated as "any number" take their declared dtype."""
+    casts = {
+        name: column.metadata["dtype"]
+        for name, column in dataframe_schema.columns.items()
+        if column.metadata and frame[name].dtype != column.metadata["dtype"]
+    }
+    return frame.astype(casts) if casts else frame
+
+
+def _missing_columns(frame: pd.DataFrame, columns: Sequence[str], file: str) -> None:
+    missing = [column for column in columns if column not in frame.columns]
+    if missing:
+        others = f" (and {len(missing) - 1} more: {', '.join(missing[1:])})"
+        raise DatasetError(file, "column missing" + (others if missing[1:] else ""),
+                           column=missing[0])
+
+
+# --- readers -----------------------------------------------------------------------------------
+
+
+def _read_yaml(path: Path, file: str) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        raise DatasetError(file, f"cannot read YAML: {error}") from error
+
+
+def _read_parquet(path: Path, file: str) -> pd.DataFrame:
+    try:
+        return pq.read_table(path).to_pandas()
+    except (OSError, pyarrow_lib.ArrowException) as error:
+        raise DatasetError(file, f"cannot read Parquet: {error}") from error
+
+
+def _read_meta(directory: Path) -> dict:
+    file = schema.DATASET_FILE
+    meta = _read_yaml(directory / file, file)
+    if not isinstance(meta, dict):
+        raise DatasetError(file, "expected a mapping of keys (name, area, comparators, levels...)")
+    for key in ("name", "area", "comparators", "levels", "illustrative"):
+        if key not in meta:
+            raise DatasetError(file, "key missing", column=key)
+    area = meta["area"]
+    named = isinstance(area, dict) and all(isinstance(area.get(k), str) for k in ("code", "name"))
+    if not named:
+        raise DatasetError(file, "expected area: {code: text, name: text}", column="area")
+    if not isinstance(meta["illustrative"], bool):
+        raise DatasetError(file, "expected true or false", column="illustrative")
+    levels = meta["levels"]
+    if not isinstance(levels, list) or not set(levels) <= set(schema.SMALL_AREA_LEVELS):
+        raise DatasetError(
+            file, f"expected a list of {', '.join(schema.SMALL_AREA_LEVELS)}", column="levels"
+        )
+    comparators = meta["comparators"]
+    if not isinstance(comparators, list) or not all(isinstance(c, dict) for c in comparators):
+        raise DatasetError(file, "expected a list of {code, name, area_type}", column="comparators")
+    frame = pd.DataFrame(comparators, columns=["code", "name", "area_type"])
+    _validate(frame, comparators_schema(), f"{file} (comparators)", row_offset=1)
+    threshold = meta.setdefault("disclosure_threshold", DEFAULT_DISCLOSURE_THRESHOLD)
+    if not isinstance(threshold, int) or isinstance(threshold, bool) or threshold < 0:
+        raise DatasetError(file, "expected a whole number >= 0", column="disclosure_threshold")
+    meta.setdefault("sources", [])
+    return meta
+
+
+def _read_principles(directory: Path) -> pd.DataFrame:
+    file = schema.PRINCIPLES_FILE
+    items = _read_yaml(directory / file, file)
+    if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+        raise DatasetError(file, "expected a list of {id, short_name, title, colour}")
+    frame = pd.DataFrame(items)
+    _missing_columns(frame, ("id", "short_name", "title", "colour"), file)
+    frame = _validate(frame, principles_schema(), file, row_offset=1)
+    return frame.sort_values("id", ignore_index=True)
+
+
+def _read_indicators(directory: Path) -> pd.DataFrame:
+    file = schema.INDICATORS_FILE
+    try:
+        frame = pd.read_csv(directory / file, dtype=str, keep_default_na=False, na_values=[""])
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError) as error:
+        raise DatasetError(file, f"cannot read CSV: {error}") from error
+    _missing_columns(frame, schema.INDICATOR_COLUMNS, file)
+    return _validate(frame, indicators_schema(), file, row_offset=2)
+
+
+def _read_areas(directory: Path) -> pd.DataFrame:
+    file = schema.AREAS_FILE
+    frame = _read_parquet(directory / file, file)
+    _missing_columns(frame, schema.AREA_COLUMNS, file)
+    return _validate(frame, areas_schema(), file, row_offset=1)
+
+
+def _read_values(directory: Path, indicators: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
+    file = schema.VALUES_FILE
+    frame = _read_parquet(directory / file, file)
+    _missing_columns(frame, schema.VALUE_COLUMNS, file)
+    ids = indicators["indicator_id"].tolist()
+    proportion_ids = indicators.loc[indicators["value_type"] == "proportion", "indicator_id"]
+    small_areas = areas.loc[areas["level"].isin(schema.SMALL_AREA_LEVELS), "area_code"]
+    values = values_schema(ids, proportion_ids.tolist(), small_areas.tolist())
+    return _validate(frame, values, file, row_offset=1, key=schema.VALUE_KEY)
+
+
+def _read_geo(directory: Path, areas: pd.DataFrame) -> dict[str, dict]:
+    geo_dir = directory / schema.GEO_DIR
+    if not geo_dir.is_dir():
+        return {}
+    geo = {}
+    for path in sorted(geo_dir.glob("*.geojson")):
+        level = path.stem
+        file = f"{schema.GEO_DIR}/{path.name}"
+        if level not in schema.AREA_LEVELS:
+            raise DatasetError(file, f"expected a level name: {', '.join(schema.AREA_LEVELS)}")
+        collection = _read_geojson(path, file)
+        found = [(feature.get("properties") or {}).get("area_code") for feature in collection]
+        features = pd.DataFrame({GEO_CODE: pd.Series(found, dtype=object)})
+        codes = areas.loc[areas["level"] == level, "area_code"].tolist()
+        _validate(features, geo_schema(level, codes), file, row_offset=1)
+        missing = sorted(set(codes) - set(features[GEO_CODE]))
+        if missing:
+            raise DatasetError(
+                file,
+                f"no feature for area {missing[0]} of areas.parquet"
+                + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""),
+                column=GEO_CODE,
+            )
+        geo[level] = collection_dict(collection)
+    return geo
+
+
+def collection_dict(features: list[dict]) -> dict:
+    """A GeoJSON FeatureCollection of ``features``."""
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _read_geojson(path: Path, file: str) -> list[dict]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        raise DatasetError(file, f"cannot read GeoJSON: {error}") from error
+    if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
+        raise DatasetError(file, "expected a GeoJSON FeatureCollection")
+    features = data.get("features")
+    if not isinstance(features, list) or not all(isinstance(f, dict) for f in features):
+        raise DatasetError(file, "expected a list of features", column="features")
+    return features
+
+
+def _read_themes(directory: Path) -> Any:
+    if not (directory / schema.THEMES_FILE).exists():
+        return None
+    from marmot_dash.data.themes import load_themes  # written by the themes module's owner
+
+    return load_themes(directory / schema.THEMES_FILE)
+
+
+def _check_files(directory: Path) -> None:
+    if not directory.is_dir():
+        raise DatasetError(str(directory), "not a dataset directory")
+    for file in schema.REQUIRED_FILES:
+        if not (directory / file).is_file():
+            raise DatasetError(file, f"file missing from {directory}")
+
+
+def load_dataset(path: str | Path) -> Dataset:
+    """Read and validate the dataset in directory ``path``.
+
+    Checks every file against its pandera schema (columns, types, vocabularies, unique keys,
+    ordered intervals, counts within denominators) and across files (values' indicators in the
+    catalogue, small areas in areas.parquet, boundary features matching the areas). The first
+    problem raises ``DatasetError`` with the file, row and column; rows are counted as the
+    module docstring says (CSV: header = row 1; Parquet, YAML lists, GeoJSON features: first
+    record = row 1).
+    """
+    directory = Path(path)
+    _check_files(directory)
+    meta = _read_meta(directory)
+    principles = _read_principles(directory)
+    indicators = _read_indicators(directory)
+    areas = _read_areas(directory)
+    values = _read_values(directory, indicators, areas)
+    geo = _read_geo(directory, areas)
+    themes = _read_themes(directory)
+    return Dataset(directory, meta, principles, indicators, values, areas, geo, themes)
+
+
+def is_dataset(path: str | Path) -> bool:
+    """True when ``path`` is a directory holding every required dataset file (not validated)."""
+    directory = Path(path)
+    return directory.is_dir() and all((directory / f).is_file() for f in schema.REQUIRED_FILES)
+
+
+# --- writer ------------------------------------------------------------------------------------
+
+
+def _write_parquet(frame: pd.DataFrame, path: Path, columns: Sequence[str], file: str) -> None:
+    missing = [column for column in columns if column not in frame.columns]
+    if missing:
+        raise DatasetError(file, "column missing in the frame to write", column=missing[0])
+    frame = frame.reset_index(drop=True)
+    frame = frame[[*columns, *[c for c in frame.columns if c not in columns]]]
+    for column in DICTIONARY_COLUMNS.get(file, ()):
+        if not isinstance(frame[column].dtype, pd.CategoricalDtype):
+            frame[column] = frame[column].astype("category")
+    try:
+        table = pyarrow_lib.Table.from_pandas(frame, preserve_index=False)
+    except pyarrow_lib.ArrowException as error:
+        raise DatasetError(file, f"cannot write: {error}") from error
+    pq.write_table(table, path, compression="zstd")
+
+
+def _write_yaml(data: Any, path: Path) -> None:
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+
+def _plain(value: Any) -> Any:
+    """numpy scalars and containers as plain Python for YAML."""
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def _write_files(
+    directory: Path,
+    *,
+    meta: Mapping,
+    principles: pd.DataFrame | Sequence[Mapping],
+    indicators: pd.DataFrame,
+    values: pd.DataFrame,
+    areas: pd.DataFrame,
+    geo: Mapping[str, dict],
+    themes: Any,
+) -> None:
+    _write_yaml(_plain(dict(meta)), directory / schema.DATASET_FILE)
+    if isinstance(principles, pd.DataFrame):
+        principles = principles.to_dict(orient="records")
+    _write_yaml(_plain(list(principles)), directory / schema.PRINCIPLES_FILE)
+    catalogue = indicators.reset_index(drop=True)
+    _missing_columns(catalogue, schema.INDICATOR_COLUMNS, schema.INDICATORS_FILE)
+    catalogue = catalogue[[*schema.INDICATOR_COLUMNS]].copy()
+    catalogue["fingertips_id"] = pd.array(catalogue["fingertips_id"], dtype="Int64")
+    catalogue.to_csv(directory / schema.INDICATORS_FILE, index=False)
+    _write_parquet(values, directory / schema.VALUES_FILE, schema.VALUE_COLUMNS,
+                   schema.VALUES_FILE)
+    _write_parquet(areas, directory / schema.AREAS_FILE, schema.AREA_COLUMNS, schema.AREAS_FILE)
+    if geo:
+        (directory / schema.GEO_DIR).mkdir()
+        for level, collection in geo.items():
+            text = json.dumps(collection, separators=(",", ":"))
+            (directory / schema.GEO_DIR / f"{level}.geojson").write_text(text, encoding="utf-8")
+    if themes is not None:
+        _write_yaml(_plain(themes), directory / schema.THEMES_FILE)
+
+
+def _carry_over(old: Path, new: Path) -> None:
+    """Copy entries of ``old`` that are not part of the dataset format (e.g. a README.md)."""
+    if not old.is_dir():
+        return
+    for entry in old.iterdir():
+        if entry.name in FORMAT_ENTRIES:
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.copytree(entry, new / entry.name, symlinks=True)
+        else:
+            shutil.copy2(entry, new / entry.name, follow_symlinks=False)
+
+
+def _swap(new: Path, out_dir: Path) -> None:
+    """Put ``new`` in place of ``out_dir`` by renames (the old one is kept until the last step)."""
+    if not out_dir.exists():
+        new.rename(out_dir)
+        return
+    old = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=f".{out_dir.name}.old-"))
+    old.rmdir()
+    out_dir.rename(old)
+    try:
+        new.rename(out_dir)
+    except OSError:
+        old.rename(out_dir)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def write_dataset(
+    out_dir: str | Path,
+    *,
+    meta: Mapping,
+    principles: pd.DataFrame | Sequence[Mapping],
+    indicators: pd.DataFrame,
+    values: pd.DataFrame,
+    areas: pd.DataFrame,
+    geo: Mapping[str, dict],
+    themes: Any = None,
+) -> Path:
+    """Write a dataset to ``out_dir`` atomically and return its path.
+
+    The files are written into a temporary sibling directory, validated with ``load_dataset``
+    and swapped in by renaming (old to a sibling, new into place, old removed). On any failure
+    the previous ``out_dir`` is left exactly as it was and the temporary directory is removed.
+    Entries of the old directory that are not part of the format (a README.md, say) are carried
+    over. Parquet is written with pyarrow, dictionary-encoding the repetitive text columns.
+    ``themes`` is written to themes.yaml as given (plain data), or omitted when None.
+    """
+    out_dir = Path(out_dir).absolute()
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise DatasetError(str(out_dir), "exists and is not a directory")
+    new = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=f".{out_dir.name}.new-"))
+    try:
+        _write_files(new, meta=meta, principles=principles, indicators=indicators,
+                     values=values, areas=areas, geo=geo, themes=themes)
+        load_dataset(new)
+        _carry_over(out_dir, new)
+        _swap(new, out_dir)
+    except BaseException:
+        shutil.rmtree(new, ignore_errors=True)
+        raise
+    return out_dir
