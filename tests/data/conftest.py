@@ -110,8 +110,9 @@ def values() -> pd.DataFrame:
     life = frame[(frame.indicator_id == "employment")].copy()
     life["indicator_id"] = "life_expectancy"
     life["value"] = np.where(life.area_type == "england", 79.5, 78.0)
-    life[["lower_ci", "lower_ci_998"]] = life[["value"]].to_numpy() - [[0.3, 0.5]]
-    life[["upper_ci", "upper_ci_998"]] = life[["value"]].to_numpy() + [[0.3, 0.5]]
+    for suffix, half in (("", 0.3), ("_998", 0.5)):
+        life[f"lower_ci{suffix}"] = life["value"] - half
+        life[f"upper_ci{suffix}"] = life["value"] + half
     life[["count", "denominator"]] = np.nan
     return pd.concat([frame, life], ignore_index=True)[list(schema.VALUE_COLUMNS)]
 
