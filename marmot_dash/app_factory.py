@@ -19,9 +19,15 @@ from dash import Dash, _callback, html, set_props
 from marmot_dash.app_state import AppState, current_state, install
 from marmot_dash.components.banner import illustrative_banner
 from marmot_dash.components.footer import site_footer
-from marmot_dash.components.header import MAIN_ID, register_nav_callbacks, site_header, skip_link
+from marmot_dash.components.header import (
+    MAIN_ID,
+    register_nav_callbacks,
+    site_header,
+    skip_link,
+)
 from marmot_dash.components.messages import APP_ERROR_ID, app_error_props, app_error_region
-from marmot_dash.data import Store, load_dataset
+from marmot_dash.data import load_dataset
+from marmot_dash.data.store import Store
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PAGES_DIR = PACKAGE_DIR / "pages"
@@ -29,6 +35,23 @@ ASSETS_DIR = PACKAGE_DIR.parent / "assets"
 APP_TITLE = "Marmot indicators"
 
 log = logging.getLogger(__name__)
+
+# Dash's page with the language declared and without its extra <footer> around the scripts.
+INDEX_STRING = """<!DOCTYPE html>
+<html lang="en">
+<head>
+{%metas%}
+<title>{%title%}</title>
+{%favicon%}
+{%css%}
+</head>
+<body>
+{%app_entry%}
+{%config%}
+{%scripts%}
+{%renderer%}
+</body>
+</html>"""
 
 SERVER_ERROR_PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Something went wrong</title></head>
@@ -62,6 +85,7 @@ def create_app(data_dir: str | Path) -> Dash:
         on_error=_show_callback_error,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
+    app.index_string = INDEX_STRING
     install(app.server, state)
     app.layout = shell_layout
     register_nav_callbacks(app)

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 import flask
 
 if TYPE_CHECKING:
-    from marmot_dash.data import Dataset, Store
+    from marmot_dash.data import Dataset
+    from marmot_dash.data.store import Store
 
 EXTENSION_KEY = "marmot_dash"
 
