@@ -38,7 +38,10 @@ def _bar_trace(rows: pd.DataFrame, name: str, colour: str, pattern: str = "") ->
         x=rows["category_sort"].tolist(),
         y=rows["value"].tolist(),
         name=name,
-        marker={"color": colour, "pattern": {"shape": pattern, "fgcolor": "white"}},
+        marker={
+            "color": colour,
+            "pattern": {"shape": pattern, "fgcolor": "white", "fillmode": "overlay"},
+        },
         error_y={
             "type": "data", "symmetric": False, "color": REFERENCE_COLOUR, "thickness": 1.5,
             "array": (rows["upper_ci"] - rows["value"]).tolist(),

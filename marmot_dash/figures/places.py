@@ -197,8 +197,9 @@ def build_places_bar(
             name="reference",
         )
         fig.add_annotation(
-            x=reference_value, y=1, xref="x", yref="paper", yanchor="bottom", showarrow=False,
-            text=f"{reference_label} {format_value(reference_value)}", name="reference",
+            x=reference_value, y=1, xref="x", yref="paper", xanchor="left", yanchor="top",
+            xshift=4, showarrow=False, bgcolor="rgba(255,255,255,0.85)", name="reference",
+            text=f"{reference_label} {format_value(reference_value)}",
         )
     fig.update_layout(
         **base_layout(barmode="overlay", bargap=0.25, hovermode="closest",

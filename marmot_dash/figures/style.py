@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
-BENCHMARK_LABELS = ("better", "similar", "worse", "higher", "lower", "not_compared")
+from marmot_dash.stats.compare import BENCHMARK_LABELS as BENCHMARK_LABELS
 
 BENCHMARK_COLOURS: dict[str, str] = {
     "better": "#92D050",
@@ -41,18 +41,18 @@ BENCHMARK_WORDS: dict[str, str] = {
     "not_compared": "Not compared",
 }
 
-# Recent-trend marks (Fingertips trend-marker method): an arrow and a word per direction.
+# Recent-trend marks (``stats.compare.recent_trend`` directions): an arrow and a word each.
 TREND_ARROWS: dict[str, str] = {
     "increasing": "↑",
     "decreasing": "↓",
     "no_significant_change": "→",
-    "not_calculated": "·",
+    "cannot_be_calculated": "·",
 }
 TREND_WORDS: dict[str, str] = {
     "increasing": "Increasing",
     "decreasing": "Decreasing",
     "no_significant_change": "No significant change",
-    "not_calculated": "Trend not calculated",
+    "cannot_be_calculated": "Trend cannot be calculated",
 }
 
 # Okabe-Ito palette, black last.
@@ -78,9 +78,9 @@ REFERENCE_COLOUR = "#333333"
 ILLUSTRATIVE_COLOUR = "#A6331A"
 
 FONT_FAMILY = "Arial, 'Helvetica Neue', Helvetica, sans-serif"
-FONT_SIZE = 14
-TITLE_SIZE = 20
-SOURCE_SIZE = 11
+FONT_SIZE = 15
+TITLE_SIZE = 22
+SOURCE_SIZE = 12
 
 MODEBAR_REMOVE = (
     "sendChartToCloud",

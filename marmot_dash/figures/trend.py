@@ -129,22 +129,33 @@ def _benchmark_point_traces(rows: pd.DataFrame, name: str) -> list[go.Scatter]:
     return traces
 
 
-def _period_order(series: pd.DataFrame, target_period: str | None) -> list[str]:
+def _period_order(series: pd.DataFrame, *extra: str | None) -> list[str]:
+    """Periods in ``period_sort`` order, then any extra period (baseline, target) not present."""
     periods = (
         series.drop_duplicates("period").sort_values("period_sort")["period"].astype(str).tolist()
     )
-    if target_period and target_period not in periods:
-        periods.append(target_period)
-    return periods
+    return periods + [p for p in dict.fromkeys(extra) if p and p not in periods]
 
 
-def _mark_baseline(fig: go.Figure, baseline_period: str) -> None:
+def _category_anchor(periods: list[str]) -> go.Scatter:
+    """An invisible trace holding every period in order, so category indices follow it.
+
+    Shapes and annotations on a category axis take the category's index, not its label
+    (a label such as "2016" would be read as the number 2016).
+    """
+    return go.Scatter(
+        x=periods, y=[None] * len(periods), mode="markers", showlegend=False,
+        hoverinfo="skip", name="periods",
+    )
+
+
+def _mark_baseline(fig: go.Figure, baseline_period: str, position: int) -> None:
     fig.add_shape(
-        type="line", xref="x", yref="paper", x0=baseline_period, x1=baseline_period, y0=0, y1=1,
+        type="line", xref="x", yref="paper", x0=position, x1=position, y0=0, y1=1,
         line={"color": MUTED_COLOUR, "dash": "dashdot", "width": 2}, name="baseline",
     )
     fig.add_annotation(
-        x=baseline_period, y=1, xref="x", yref="paper", text=f"Baseline {baseline_period}",
+        x=position, y=1, xref="x", yref="paper", text=f"Baseline {baseline_period}",
         showarrow=False, xanchor="left", yanchor="top", xshift=4, name="baseline",
         font={"color": MUTED_COLOUR},
     )
@@ -186,7 +197,8 @@ def build_trend(
     at its period. ``series`` holds ``schema.VALUE_COLUMNS`` rows for the authority (matched
     by ``area_code``), England and the region (by ``area_type``), plus ``benchmark``.
     """
-    fig = go.Figure()
+    periods = _period_order(series, baseline_period, target_period)
+    fig = go.Figure(_category_anchor(periods))
     parts = _split_areas(series, area_code)
     names = {"la": area_code, "england": "England", "region": "Region"}
     for key in ("england", "region", "la"):
@@ -199,14 +211,14 @@ def build_trend(
     if "la" in parts:
         fig.add_traces(_benchmark_point_traces(parts["la"], names["la"]))
     if baseline_period:
-        _mark_baseline(fig, baseline_period)
+        _mark_baseline(fig, baseline_period, periods.index(baseline_period))
     if target is not None and not pd.isna(target):
         _mark_target(fig, float(target), target_period)
     fig.update_layout(
         **base_layout(hovermode="closest"),
         xaxis=axis_style(
             "Period", type="category", categoryorder="array",
-            categoryarray=_period_order(series, target_period), showgrid=False,
+            categoryarray=periods, showgrid=False,
         ),
         yaxis=axis_style(unit_label(indicator)),
     )
