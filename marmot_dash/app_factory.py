@@ -14,7 +14,7 @@ from pathlib import Path
 
 import dash
 import flask
-from dash import Dash, _callback, html, set_props
+from dash import Dash, _callback, callback_context, html, set_props
 
 from marmot_dash.app_state import AppState, current_state, install
 from marmot_dash.components.banner import illustrative_banner
@@ -25,7 +25,12 @@ from marmot_dash.components.header import (
     site_header,
     skip_link,
 )
-from marmot_dash.components.messages import APP_ERROR_ID, app_error_props, app_error_region
+from marmot_dash.components.messages import (
+    APP_ERROR_ID,
+    app_error_props,
+    app_error_region,
+    error_message,
+)
 from marmot_dash.data import load_dataset
 from marmot_dash.data.store import Store
 
@@ -33,6 +38,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 PAGES_DIR = PACKAGE_DIR / "pages"
 ASSETS_DIR = PACKAGE_DIR.parent / "assets"
 APP_TITLE = "Marmot indicators"
+PAGE_CONTENT_ID = "_pages_content"  # where Dash's router puts a page's layout
 
 log = logging.getLogger(__name__)
 
@@ -116,10 +122,19 @@ def shell_layout() -> html.Div:
     )
 
 
-def _show_callback_error(error: Exception) -> None:
-    """Log a failing callback and tell the user in words; the outputs are left unchanged."""
+def _show_callback_error(error: Exception) -> list | None:
+    """Log a failing callback and tell the user in words, never with a traceback.
+
+    When the page itself failed to render, the page becomes an error message; otherwise the
+    failing callback's outputs are left unchanged and a message appears above the page.
+    """
     log.error("Callback failed", exc_info=error)
+    outputs = callback_context.outputs_list
+    outputs = outputs if isinstance(outputs, list) else [outputs]
+    if any(isinstance(output, dict) and output.get("id") == PAGE_CONTENT_ID for output in outputs):
+        return [error_message(), {"title": "Something went wrong · " + APP_TITLE}]
     set_props(APP_ERROR_ID, app_error_props())
+    return None
 
 
 def _server_error(error: Exception) -> tuple[str, int]:

@@ -25,6 +25,19 @@ def not_found_message(detail: str | None = None) -> html.Section:
     )
 
 
+def error_message() -> html.Section:
+    """A page-sized "something went wrong" panel (never a traceback), with a link back."""
+    return html.Section(
+        className="message-panel app-failure",
+        role="alert",
+        children=[
+            html.H1("Sorry, something went wrong"),
+            html.P("This page could not be shown. The problem has been logged."),
+            html.P(dcc.Link("Back to the overview", href="/")),
+        ],
+    )
+
+
 def app_error_region() -> html.Div:
     """An empty live region; the app's error handler fills it when a callback fails."""
     return html.Div(id=APP_ERROR_ID, className="app-error", role="alert", hidden=True)
