@@ -143,9 +143,18 @@ def _keep_on_loopback(problems: PageProblems) -> Callable:
     return route
 
 
+# True when the app shows its "something went wrong" message (a failed callback or page).
+_APP_ERROR_JS = """
+() => {
+    const region = document.getElementById('app-error');
+    return Boolean(document.querySelector('.app-failure') || (region && !region.hidden));
+}
+"""
+
+
 def _app_error_showing(page) -> bool:
     try:
-        return page.locator("#app-error").is_visible()
+        return bool(page.evaluate(_APP_ERROR_JS))
     except Exception:  # the page was closed or navigated away from the app
         return False
 
