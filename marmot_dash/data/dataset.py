@@ -95,7 +95,8 @@ TYPE_CHECKS = ("expected text", "expected a number", "expected a whole number")
 
 
 def _text(*checks: pa.Check, nullable: bool = False, unique: bool = False) -> pa.Column:
-    return pa.Column(checks=[TEXT, *checks], nullable=nullable, unique=unique)
+    return pa.Column(checks=[TEXT, *checks], nullable=nullable, unique=unique,
+                     report_duplicates="exclude_first")
 
 
 def _number(
@@ -108,10 +109,11 @@ def _number(
     """A numeric column of ``dtype``: parsed from text when ``coerce`` (CSV), else any number
     type is accepted and cast after validation (Parquet, YAML)."""
     if coerce:
-        return pa.Column(dtype, checks=list(checks), nullable=nullable, coerce=True, unique=unique)
+        return pa.Column(dtype, checks=list(checks), nullable=nullable, coerce=True,
+                         unique=unique, report_duplicates="exclude_first")
     kind = [NUMBER, WHOLE] if dtype in ("int64", "Int64") else [NUMBER]
     return pa.Column(checks=[*kind, *checks], nullable=nullable, unique=unique,
-                     metadata={"dtype": dtype})
+                     report_duplicates="exclude_first", metadata={"dtype": dtype})
 
 
 def _one_of(values: Sequence) -> pa.Check:
