@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+from scipy import special
 
 from marmot_dash.figures.style import (
     MUTED_COLOUR,
@@ -17,10 +19,12 @@ from marmot_dash.figures.style import (
     indicator_name,
     unit_label,
 )
+from marmot_dash.stats.inequality import LOG_TRANSFORMED, LOGIT_TRANSFORMED
 
 LATEST_COLOUR = OKABE_ITO[0]
 BASELINE_COLOUR = "#9E9E9E"
 SII_COLOUR = OKABE_ITO[5]
+_LINE_POINTS = 21
 
 
 def _ordered(breakdown: pd.DataFrame) -> pd.DataFrame:
@@ -59,15 +63,43 @@ def _bar_trace(rows: pd.DataFrame, name: str, colour: str, pattern: str = "") ->
     )
 
 
-def sii_line(sii: Mapping, quantiles: int) -> tuple[list[float], list[float]]:
-    """The fitted line's ends in bar positions: rank 0 (most deprived) at 0.5, rank 1 at n+0.5.
+def _fitted_ends_curve(start: float, end: float, ranks: np.ndarray, value_type: str,
+                       multiplier: float) -> np.ndarray:
+    """Fitted values along the ranks on the scale ``stats.inequality.sii`` fits by default:
+    log for rates and counts, logit for proportions, straight otherwise (or when the ends do
+    not allow the transform)."""
+    if value_type in LOG_TRANSFORMED and start > 0 and end > 0:
+        return start * (end / start) ** ranks
+    scale = multiplier if multiplier > 0 else 1.0
+    if value_type in LOGIT_TRANSFORMED and 0 < start / scale < 1 and 0 < end / scale < 1:
+        low, high = special.logit(start / scale), special.logit(end / scale)
+        return scale * special.expit(low + (high - low) * ranks)
+    return start + (end - start) * ranks
 
-    Bars sit at ``category_sort`` 1..n, so the quantile midpoints (i - 0.5) / n fall on them.
-    The line is ``intercept + sii * rank`` (``stats.inequality.sii``).
+
+def sii_line(
+    sii: Mapping, quantiles: int, *, value_type: str = "", multiplier: float = 1
+) -> tuple[list[float], list[float]]:
+    """The fitted line in bar positions: rank 0 (most deprived) at 0.5, rank 1 at n + 0.5.
+
+    Bars sit at ``category_sort`` 1..n, so equal-sized quantiles' rank mid-points
+    ((i - 0.5) / n) fall on them. The line runs from ``intercept`` (the fitted value at rank 0)
+    to ``intercept + sii`` (rank 1), as ``stats.inequality.sii`` defines them, and follows its
+    log or logit fit for rates and proportions.
     """
-    intercept = float(sii["intercept"])
-    slope = float(sii["sii"])
-    return [0.5, quantiles + 0.5], [intercept, intercept + slope]
+    start = float(sii["intercept"])
+    end = start + float(sii["sii"])
+    ranks = np.linspace(0.0, 1.0, _LINE_POINTS)
+    values = _fitted_ends_curve(start, end, ranks, value_type, multiplier)
+    return (ranks * quantiles + 0.5).tolist(), values.tolist()
+
+
+def _multiplier(indicator: Mapping) -> float:
+    try:
+        number = float(indicator.get("multiplier") or 1)
+    except (TypeError, ValueError):
+        return 1.0
+    return number if np.isfinite(number) else 1.0
 
 
 def _index_text(sii: Mapping) -> str:
@@ -99,7 +131,10 @@ def build_deprivation(
         fig.add_trace(_bar_trace(then, f"Baseline {_period(then)}".strip(), BASELINE_COLOUR, "/"))
     fig.add_trace(_bar_trace(latest, f"Latest {_period(latest)}".strip(), LATEST_COLOUR))
     if sii is not None:
-        x, y = sii_line(sii, len(latest))
+        x, y = sii_line(
+            sii, len(latest), value_type=str(indicator.get("value_type") or ""),
+            multiplier=_multiplier(indicator),
+        )
         fig.add_trace(
             go.Scatter(
                 x=x, y=y, mode="lines", name="Slope index of inequality (fitted line)",

@@ -21,8 +21,9 @@ def test_bars_in_quantile_order_with_intervals(deprivation, indicator):
 def test_sii_line_runs_from_intercept_at_rank_zero(deprivation, indicator, sii):
     fig = build_deprivation(deprivation, indicator=indicator, sii=sii)
     line = next(t for t in fig.data if t.type == "scatter")
-    assert list(line.x) == [0.5, 5.5]
-    assert list(line.y) == pytest.approx([32.0, 10.0])
+    assert (line.x[0], line.x[-1]) == (0.5, 5.5)
+    assert (line.y[0], line.y[-1]) == pytest.approx((32.0, 10.0))
+    assert line.y[10] == pytest.approx(21.0)  # straight for a mean
     text = next(a.text for a in fig.layout.annotations if a.name == "sii")
     assert "SII -22.0 (95% CI -26.0 to -18.0)" in text
     assert "RII 0.42 (95% CI 0.35 to 0.50)" in text
@@ -30,7 +31,32 @@ def test_sii_line_runs_from_intercept_at_rank_zero(deprivation, indicator, sii):
 
 def test_sii_line_ends_match_quantile_midpoints():
     x, y = sii_line({"sii": 10.0, "intercept": 0.0}, 10)
-    assert x == [0.5, 10.5] and y == [0.0, 10.0]
+    assert (x[0], x[-1]) == (0.5, 10.5) and (y[0], y[-1]) == (0.0, 10.0)
+
+
+def test_sii_line_follows_the_log_fit_for_rates():
+    _, y = sii_line({"sii": -75.0, "intercept": 100.0}, 5, value_type="rate")
+    assert y[0] == pytest.approx(100.0) and y[-1] == pytest.approx(25.0)
+    assert y[10] == pytest.approx(50.0)  # geometric mid-point
+
+
+def test_sii_line_follows_the_logit_fit_for_percentages():
+    _, y = sii_line({"sii": -60.0, "intercept": 80.0}, 5, value_type="proportion",
+                    multiplier=100)
+    assert y[0] == pytest.approx(80.0) and y[-1] == pytest.approx(20.0)
+    assert y[10] == pytest.approx(50.0)
+
+
+def test_sii_line_matches_stats_fit_at_the_quantile_ranks(deprivation):
+    from marmot_dash.stats.inequality import sii
+
+    result = sii(deprivation["category_sort"], [100] * 5, deprivation["value"],
+                 deprivation["lower_ci"], deprivation["upper_ci"], "rate",
+                 repetitions=1000, seed=1)
+    x, y = sii_line(result._asdict(), 5, value_type="rate")
+    # the fitted line must pass between the bars' values, not miss them by a chord's sag
+    assert y[2] == pytest.approx(result.intercept * result.rii ** 0.1)
+    assert x[2] == pytest.approx(1.0)
 
 
 def test_baseline_is_a_second_series(deprivation, indicator):
