@@ -13,17 +13,6 @@ from dash import dcc, html
 from marmot_dash.data.themes import Theme, themes_for_principle
 
 CROSS_CUTTING_LABEL = "Cross-cutting"
-BADGE_STYLE = {
-    "display": "inline-block",
-    "marginLeft": "0.5em",
-    "padding": "0 0.4em",
-    "border": "1px solid #595959",
-    "borderRadius": "0.3em",
-    "fontSize": "0.8em",
-    "fontWeight": "normal",
-    "color": "#1A1A1A",
-    "background": "#F2F2F2",
-}
 
 
 def theme_markdown(text: str, class_name: str = "theme-text") -> dcc.Markdown:
@@ -38,8 +27,7 @@ def theme_markdown(text: str, class_name: str = "theme-text") -> dcc.Markdown:
 
 def cross_cutting_badge() -> html.Span:
     """The word that marks a cross-cutting theme (a word, not a colour)."""
-    return html.Span(CROSS_CUTTING_LABEL, className="theme-badge cross-cutting",
-                     style=BADGE_STYLE)
+    return html.Span(CROSS_CUTTING_LABEL, className="theme-badge cross-cutting")
 
 
 def themes_panel(themes: Iterable[Theme], principle: int) -> html.Aside:

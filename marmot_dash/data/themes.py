@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import yaml
 
 from marmot_dash.data.errors import DatasetError
@@ -138,6 +139,24 @@ def themes_for_principle(themes: Iterable[Theme], principle: int) -> list[Theme]
     themes = list(themes)
     linked = [t for t in themes if not t.cross_cutting and principle in t.principles]
     return linked + [t for t in themes if t.cross_cutting]
+
+
+def theme_counts_table(themes: Iterable[Theme], by: str) -> pd.DataFrame:
+    """Coded-excerpt counts as a long table: ``theme`` (title), ``category``, ``count``.
+
+    ``by`` is ``"group"`` (stakeholder group) or ``"stage"`` (labelled as in ``STAGE_LABELS``).
+    Themes without counts are left out; rows keep the themes' order.
+    """
+    if by not in ("group", "stage"):
+        raise ValueError(f"by must be 'group' or 'stage'; got {by!r}")
+    rows = [
+        (theme.title, STAGE_LABELS.get(category, category) if by == "stage" else category, count)
+        for theme in themes
+        for category, count in (
+            theme.counts_by_group if by == "group" else theme.counts_by_stage
+        ).items()
+    ]
+    return pd.DataFrame(rows, columns=["theme", "category", "count"])
 
 
 def write_themes(
