@@ -1,0 +1,105 @@
+"""Readers for every kind of source file the builder takes, and ``validate_source``.
+
+One module per kind: ``fingertips`` (the Fingertips CSV export), ``council`` (council value
+tables and catalogues, CSV or XLSX), ``boundaries``, ``imd`` (English Indices of Deprivation),
+``lookups``, ``population`` and ``config`` (the sources file itself).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from marmot_dash.data.errors import DatasetError
+from marmot_dash.data.sources._common import head_cells, normalise
+
+KINDS = ("sources", "fingertips", "council", "catalogue", "boundaries", "deprivation", "lookup",
+         "population", "themes")
+BOUNDARY_SUFFIXES = (".geojson", ".json", ".gpkg", ".shp")
+
+
+def validate_source(path: str | Path, kind: str | None = None) -> str:
+    """Check one source file as the builder reads it; return its kind.
+
+    ``kind`` is one of ``KINDS``; when omitted it is guessed from the file: YAML with a
+    ``geography`` key is a sources file (every file it names is checked too), other YAML a
+    themes file, GeoJSON/GeoPackage/shapefile boundaries, and a table by its header (Fingertips
+    export, council values, catalogue, deprivation, lookup, population). Problems raise
+    ``DatasetError`` naming the file, row and column.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise DatasetError(str(path), "file not found")
+    kind = kind or guess_kind(path)
+    if kind not in KINDS:
+        raise DatasetError(str(path), f"unknown source kind {kind!r} (expected one of "
+                                      f"{', '.join(KINDS)})")
+    _READERS[kind](path)
+    return kind
+
+
+def guess_kind(path: Path) -> str:
+    """The kind of a source file, from its name and (for tables) its header."""
+    suffix = path.suffix.lower()
+    if suffix in (".yaml", ".yml"):
+        import yaml
+
+        try:
+            raw = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+        except (UnicodeDecodeError, yaml.YAMLError) as error:
+            raise DatasetError(str(path), f"not valid YAML: {error}") from None
+        return "sources" if isinstance(raw, dict) and "geography" in raw else "themes"
+    if suffix in BOUNDARY_SUFFIXES:
+        return "boundaries"
+    cells = head_cells(path)
+    signatures = (
+        ("fingertips", ("indicator_id", "area_code", "time_period")),
+        ("council", ("indicator_id", "area_code", "value")),
+        ("catalogue", ("indicator_id", "principle")),
+    )
+    for kind, needed in signatures:
+        if all(normalise(name) in cells for name in needed):
+            return kind
+    if any(name.startswith(("wd", "ward_code")) for name in cells) and len(
+            [c for c in cells if c.endswith(("cd", "code"))]) >= 2:
+        return "lookup"
+    if any("deprived" in name or name.startswith(("imd_", "score")) for name in cells):
+        return "deprivation"
+    if any("population" in name or "residents" in name for name in cells):
+        return "population"
+    raise DatasetError(str(path), "cannot tell what kind of source this is: pass the kind "
+                                  f"(one of {', '.join(KINDS)})", row=1)
+
+
+def _sources(path: Path) -> None:
+    from marmot_dash.data.build import check_sources
+
+    check_sources(path)
+
+
+def _themes(path: Path) -> None:
+    from marmot_dash.data.themes import load_themes
+
+    load_themes(path)
+
+
+def _reader(module: str, function: str) -> Callable[[Path], object]:
+    def read(path: Path) -> object:
+        from importlib import import_module
+
+        return getattr(import_module(f"marmot_dash.data.sources.{module}"), function)(path)
+
+    return read
+
+
+_READERS: dict[str, Callable[[Path], object]] = {
+    "sources": _sources,
+    "themes": _themes,
+    "fingertips": _reader("fingertips", "read_fingertips"),
+    "council": _reader("council", "read_council_values"),
+    "catalogue": _reader("council", "read_catalogue"),
+    "boundaries": _reader("boundaries", "read_boundaries"),
+    "deprivation": _reader("imd", "read_deprivation"),
+    "lookup": _reader("lookups", "read_lookup"),
+    "population": _reader("population", "read_population"),
+}

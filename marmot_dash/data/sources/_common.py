@@ -318,3 +318,15 @@ def duplicated_keys(
             f"duplicate key ({', '.join(labels or key)}): the same as row {table.row(original)}",
             position=label, column=column,
         )
+
+
+def head_cells(path: str | Path) -> set[str]:
+    """The normalised cells of a table's first rows (to tell what kind of table it is)."""
+    path = Path(path)
+    if path.stat().st_size == 0:
+        raise DatasetError(str(path), "the file is empty", row=1)
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        rows = _xlsx_rows(path, None)[:HEADER_SEARCH_ROWS]
+    else:
+        rows = _csv_head(_decode(path), path)
+    return {normalise(cell) for row in rows for cell in row if str(cell).strip()}
