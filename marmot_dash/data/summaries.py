@@ -1,0 +1,285 @@
+"""Per-indicator summaries of the authority (the overview tiles and the indicator tables).
+
+Every judgement comes from ``marmot_dash.stats``: change since the baseline
+(``compare.change_since_baseline``), benchmarking against England (``compare.benchmark``),
+the Fingertips recent trend (``compare.recent_trends``), the gap between the most and least
+deprived (``inequality.gap``, MOVER limits) and the slope and relative index of inequality
+(``inequality.sii``, Low & Low 2004).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from marmot_dash.data import schema
+from marmot_dash.stats import compare, inequality
+
+if TYPE_CHECKING:
+    from marmot_dash.data.store import Store
+
+SUMMARY_COLUMNS = (
+    "indicator_id", "principle", "latest_period", "value", "lower_ci", "upper_ci",
+    "baseline_period", "baseline_value", "change", "change_significant", "change_judgement",
+    "england_value", "benchmark", "trend", "trend_judgement", "gap_latest", "gap_baseline",
+    "gap_change", "sii", "sii_lower", "sii_upper", "rii", "red_red", "sparkline",
+)
+SCORECARD_COLUMNS = (
+    "principle", "indicators", "improved", "no_change", "worsened", "better", "similar", "worse",
+    "narrowed", "widened", "red_red",
+)
+SPARKLINE_POINTS = 10
+# Monte Carlo repetitions for the SII limits of the summaries (a fixed seed keeps them stable).
+SII_REPETITIONS = 10_000
+SII_SEED = 2026
+# Deprivation breakdown used for the gap and SII: deciles when the dataset has them.
+DEPRIVATION_PREFERENCE = ("deprivation_decile", "deprivation_quintile")
+
+# compare.change_since_baseline labels -> change_judgement (no polarity: not judged).
+CHANGE_JUDGEMENTS = {
+    compare.IMPROVED: "improved",
+    compare.WORSENED: "worsened",
+    compare.NO_SIGNIFICANT_CHANGE: "no_significant_change",
+}
+# compare.recent_trends assessments -> trend_judgement.
+TREND_JUDGEMENTS = {
+    compare.GETTING_BETTER: "improving",
+    compare.GETTING_WORSE: "worsening",
+    compare.NO_SIGNIFICANT_CHANGE: "no_change",
+}
+# A change of the (oriented) gap read as "lower is better" -> gap_change.
+GAP_CHANGES = {
+    compare.IMPROVED: "narrowed",
+    compare.WORSENED: "widened",
+    compare.NO_SIGNIFICANT_CHANGE: "no_significant_change",
+}
+
+
+def _number(row: dict | None, column: str) -> float:
+    if row is None or row.get(column) is None:
+        return np.nan
+    return float(row[column])
+
+
+def _change(indicator: dict, latest: dict | None, baseline: dict | None) -> dict[str, Any]:
+    """Latest against baseline (``compare.change_since_baseline``), judged by polarity."""
+    if latest is None or baseline is None or latest["period_sort"] <= baseline["period_sort"]:
+        return {"change": np.nan, "change_significant": False,
+                "change_judgement": "not_compared"}
+    result = compare.change_since_baseline(
+        _number(baseline, "value"), _number(baseline, "lower_ci"), _number(baseline, "upper_ci"),
+        _number(latest, "value"), _number(latest, "lower_ci"), _number(latest, "upper_ci"),
+        indicator["polarity"], value_type=indicator["value_type"],
+        baseline_count=_number(baseline, "count"),
+        baseline_denominator=_number(baseline, "denominator"),
+        latest_count=_number(latest, "count"), latest_denominator=_number(latest, "denominator"),
+    )
+    return {"change": float(result.difference), "change_significant": bool(result.significant),
+            "change_judgement": CHANGE_JUDGEMENTS.get(str(result.label), "not_compared")}
+
+
+def _england(store: Store, indicator_id: str, period: str | None) -> dict | None:
+    """England's total row at ``period`` (None without an England comparator or row)."""
+    codes = [c["code"] for c in store.comparators if c.get("area_type") == "england"]
+    if not codes or period is None:
+        return None
+    rows = store.series(indicator_id, codes[:1])
+    rows = rows[rows["period"] == period]
+    return None if rows.empty else rows.iloc[0].to_dict()
+
+
+def _benchmark(indicator: dict, latest: dict | None, england: dict | None) -> str:
+    label = compare.benchmark(
+        _number(latest, "value"), _number(latest, "lower_ci"), _number(latest, "upper_ci"),
+        _number(england, "value"), indicator["polarity"],
+    )
+    return str(np.asarray(label).item())
+
+
+def _deprivation(store: Store, indicator_id: str, period: str | None = None) -> pd.DataFrame:
+    """The authority's deprivation rows (deciles if present, else quintiles) at ``period``."""
+    for breakdown in DEPRIVATION_PREFERENCE:
+        try:
+            rows = store.breakdown(indicator_id, breakdown, period=period)
+        except KeyError:  # no such period for this breakdown
+            continue
+        if not rows.empty:
+            return rows
+    return pd.DataFrame(columns=list(schema.VALUE_COLUMNS))
+
+
+def _gap(rows: pd.DataFrame) -> tuple[float, float, float]:
+    """Most deprived minus least deprived (first and last category), with MOVER limits."""
+    if len(rows) < 2:
+        return np.nan, np.nan, np.nan
+    most, least = rows.iloc[0], rows.iloc[-1]
+    result = inequality.gap(
+        most["value"], least["value"], most["lower_ci"], most["upper_ci"],
+        least["lower_ci"], least["upper_ci"],
+    )
+    return float(result.value), float(result.lower), float(result.upper)
+
+
+def _gap_change(latest: tuple[float, float, float], baseline: tuple[float, float, float]) -> str:
+    """Narrowed / widened / no significant change of the gap's size since the baseline.
+
+    Both gaps are oriented so that the baseline gap is positive; the change is then tested
+    with ``compare.change_since_baseline`` (z-test from the intervals) as "lower is better".
+    """
+    if not np.isfinite(latest[0]) or not np.isfinite(baseline[0]):
+        return "not_available"
+    sign = -1.0 if baseline[0] < 0 else 1.0
+
+    def oriented(gap: tuple[float, float, float]) -> tuple[float, float, float]:
+        value, lower, upper = (sign * part for part in gap)
+        return (value, lower, upper) if sign > 0 else (value, upper, lower)
+
+    result = compare.change_since_baseline(*oriented(baseline), *oriented(latest),
+                                           "lower_is_better")
+    return GAP_CHANGES.get(str(result.label), "not_available")
+
+
+def _quantile_populations(store: Store, rows: pd.DataFrame) -> np.ndarray:
+    """Population of each deprivation quantile: the denominators when all are given,
+    otherwise the finest level's populations summed by local quantile, otherwise equal."""
+    denominators = rows["denominator"].to_numpy(dtype=float)
+    if np.all(np.isfinite(denominators) & (denominators > 0)):
+        return denominators
+    column = "local_decile" if rows["breakdown"].iloc[0] == "deprivation_decile" \
+        else "local_quintile"
+    for level in reversed(store.levels):
+        areas = store.areas(level)
+        totals = areas.groupby(column)["population"].sum()
+        populations = totals.reindex(rows["category_sort"].to_numpy()).to_numpy(dtype=float)
+        if np.all(np.isfinite(populations) & (populations > 0)):
+            return populations
+    return np.ones(len(rows))
+
+
+def _sii(store: Store, indicator: dict, rows: pd.DataFrame) -> dict[str, float]:
+    """SII and RII across the latest deprivation quantiles (``inequality.sii``)."""
+    empty = {"sii": np.nan, "sii_lower": np.nan, "sii_upper": np.nan, "rii": np.nan}
+    if len(rows) < inequality.MIN_QUANTILES:
+        return empty
+    scale = float(indicator["multiplier"]) if indicator["value_type"] == "proportion" else 1.0
+    try:
+        result = inequality.sii(
+            rows["category_sort"].to_numpy(dtype=float), _quantile_populations(store, rows),
+            rows["value"].to_numpy(dtype=float) / scale,
+            rows["lower_ci"].to_numpy(dtype=float) / scale,
+            rows["upper_ci"].to_numpy(dtype=float) / scale,
+            value_type=indicator["value_type"], repetitions=SII_REPETITIONS, seed=SII_SEED,
+            multiplier=scale,
+        )
+    except ValueError:  # missing values or intervals, or values the transform cannot take
+        return empty
+    return {"sii": result.sii, "sii_lower": result.sii_lower, "sii_upper": result.sii_upper,
+            "rii": result.rii}
+
+
+def _trends(store: Store) -> pd.DataFrame:
+    """The recent trend of the authority's total for every indicator, indexed by indicator."""
+    catalogue = store.indicators()
+    series = [store.series(i, [store.area_code]) for i in catalogue["indicator_id"]]
+    series = [s for s in series if not s.empty]
+    if not series:
+        return pd.DataFrame(columns=["direction", "assessment"])
+    trends = compare.recent_trends(pd.concat(series, ignore_index=True), catalogue)
+    return trends.set_index("indicator_id")
+
+
+def _sparkline(store: Store, indicator_id: str) -> list[float | None]:
+    values = store.series(indicator_id, [store.area_code])["value"].to_numpy(dtype=float)
+    return [None if np.isnan(v) else float(v) for v in values[-SPARKLINE_POINTS:]]
+
+
+def _summary(store: Store, indicator: dict, trends: pd.DataFrame) -> dict[str, Any]:
+    indicator_id = indicator["indicator_id"]
+    latest = store.latest(indicator_id)
+    baseline = store.baseline(indicator_id)
+    england = _england(store, indicator_id, latest and latest["period"])
+    if indicator_id in trends.index:
+        trend = str(trends.at[indicator_id, "direction"])
+        trend_judgement = TREND_JUDGEMENTS.get(str(trends.at[indicator_id, "assessment"]),
+                                               "not_applicable")
+    else:
+        trend, trend_judgement = compare.CANNOT_BE_CALCULATED, "not_applicable"
+    deprivation = _deprivation(store, indicator_id)
+    gap_latest = _gap(deprivation)
+    gap_baseline = (_gap(_deprivation(store, indicator_id, baseline["period"]))
+                    if baseline else (np.nan, np.nan, np.nan))
+    benchmark = _benchmark(indicator, latest, england)
+    return {
+        "indicator_id": indicator_id,
+        "principle": int(indicator["principle"]),
+        "latest_period": latest["period"] if latest else None,
+        "value": _number(latest, "value"),
+        "lower_ci": _number(latest, "lower_ci"),
+        "upper_ci": _number(latest, "upper_ci"),
+        "baseline_period": baseline["period"] if baseline else None,
+        "baseline_value": _number(baseline, "value"),
+        **_change(indicator, latest, baseline),
+        "england_value": _number(england, "value"),
+        "benchmark": benchmark,
+        "trend": trend,
+        "trend_judgement": trend_judgement,
+        "gap_latest": gap_latest[0],
+        "gap_baseline": gap_baseline[0],
+        "gap_change": _gap_change(gap_latest, gap_baseline),
+        **_sii(store, indicator, deprivation),
+        "red_red": benchmark == compare.WORSE and trend_judgement == "worsening",
+        "sparkline": _sparkline(store, indicator_id),
+    }
+
+
+def summarise(store: Store) -> pd.DataFrame:
+    """One row per indicator (catalogue order) with the columns of ``SUMMARY_COLUMNS``.
+
+    For the authority: the latest value and interval; the baseline and the change since it
+    (significance and improved / no_significant_change / worsened / not_compared by polarity;
+    indicators without a polarity are not judged); England's value for the latest period and
+    the benchmark against it; the recent trend (Fingertips trend marker) and its judgement
+    (improving / worsening / no_change / not_applicable); the gap between the most and least
+    deprived (deciles, else quintiles) at the latest and baseline periods and whether it
+    narrowed or widened significantly; SII with its 95% limits and RII (10,000 Monte Carlo
+    repetitions, fixed seed); ``red_red`` (worse than England and worsening); and the latest
+    ten values for a sparkline.
+    """
+    trends = _trends(store)
+    rows = [_summary(store, indicator, trends)
+            for indicator in store.indicators().to_dict(orient="records")]
+    return pd.DataFrame(rows, columns=list(SUMMARY_COLUMNS))
+
+
+def principle_scorecard(
+    summaries: pd.DataFrame, principle: int | None = None
+) -> pd.DataFrame | dict[str, int]:
+    """The counts the overview tiles show, one row per principle (``SCORECARD_COLUMNS``).
+
+    ``indicators`` is the number of indicators; ``improved``, ``no_change``, ``worsened``
+    count change since the baseline; ``better``, ``similar``, ``worse`` the benchmark against
+    England; ``narrowed``, ``widened`` the deprivation gap; ``red_red`` worse than England and
+    worsening. With ``principle``, that principle's counts as a dict.
+    """
+    counts = {
+        "improved": summaries["change_judgement"] == "improved",
+        "no_change": summaries["change_judgement"] == "no_significant_change",
+        "worsened": summaries["change_judgement"] == "worsened",
+        "better": summaries["benchmark"] == compare.BETTER,
+        "similar": summaries["benchmark"] == compare.SIMILAR,
+        "worse": summaries["benchmark"] == compare.WORSE,
+        "narrowed": summaries["gap_change"] == "narrowed",
+        "widened": summaries["gap_change"] == "widened",
+        "red_red": summaries["red_red"].astype(bool),
+    }
+    flags = pd.DataFrame(counts).assign(indicators=1, principle=summaries["principle"])
+    table = flags.groupby("principle").sum().reindex(list(schema.PRINCIPLE_IDS), fill_value=0)
+    table = table.reset_index()[list(SCORECARD_COLUMNS)].astype(int)
+    if principle is None:
+        return table
+    row = table[table["principle"] == int(principle)]
+    if row.empty:
+        raise KeyError(f"unknown principle {principle!r}: expected one of 1 to 8")
+    return {key: int(value) for key, value in row.iloc[0].items()}
