@@ -88,6 +88,11 @@ def demo(
 @user_errors
 def validate(
     paths: Annotated[list[Path], typer.Argument(help="Dataset folders or source files.")],
+    kind: Annotated[
+        str | None,
+        typer.Option(help="Source kind (sources, fingertips, council, catalogue, boundaries, "
+                          "deprivation, lookup, population, themes); guessed when omitted."),
+    ] = None,
 ) -> None:
     """Check datasets (folders) or source files; print the first problem of each and exit 1."""
     from marmot_dash.data import load_dataset
@@ -100,7 +105,7 @@ def validate(
             else:
                 from marmot_dash.data.build import validate_source
 
-                validate_source(path)
+                validate_source(path, kind)
         except USER_ERRORS as error:
             failures += 1
             typer.echo(f"error: {error}", err=True)
@@ -108,6 +113,40 @@ def validate(
             typer.echo(f"ok: {path}")
     if failures:
         raise typer.Exit(1)
+
+
+@cli.command()
+@user_errors
+def build(
+    sources: Annotated[Path, typer.Argument(help="The sources.yaml describing the real data.")],
+    out: Annotated[Path, typer.Option(help="Folder to write the dataset to.")] = DEFAULT_DATA_DIR,
+    progress: Annotated[bool, typer.Option(help="Show progress on stderr.")] = True,
+) -> None:
+    """Build a dataset from real sources (atomically: a failed build changes nothing)."""
+    from marmot_dash.data.build import build_dataset
+
+    path = build_dataset(sources, out, progress=progress)
+    typer.echo(f"Built the dataset in {path}")
+
+
+@cli.command()
+@user_errors
+def fetch(
+    area: Annotated[str, typer.Option(help="The authority's code, e.g. E06000032.")],
+    out: Annotated[Path, typer.Option(help="Folder to download into.")],
+    boundaries: Annotated[bool, typer.Option(help="Also download ward boundaries.")] = True,
+) -> None:
+    """Download the catalogue's Fingertips indicators and ONS boundaries for an authority."""
+    from marmot_dash.data.fetch import FetchError
+    from marmot_dash.data.fetch import fetch as fetch_data
+
+    try:
+        paths = fetch_data(area, out, boundaries=boundaries)
+    except FetchError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(1) from None
+    for path in paths:
+        typer.echo(f"wrote {path}")
 
 
 def main() -> None:

@@ -114,7 +114,7 @@ def _areas(sources: Sources, layers: dict) -> pd.DataFrame:
     small_level = next((level for level in SMALL_LEVELS if level in layers), None)
     frames = {level: _level_frame(layer, level) for level, layer in layers.items()
               if level != "la"}
-    for level, frame in frames.items():
+    for frame in frames.values():
         frame["parent_code"] = sources.area_code
     if small_level and "ward" in frames:
         _nest(sources, frames[small_level], frames["ward"], layers)
@@ -159,15 +159,14 @@ def _nest(sources: Sources, small: pd.DataFrame, wards: pd.DataFrame, layers: di
                         | lookup["parent_code"].isin(wards["area_code"])]
     foreign = ~lookup["child_code"].isin(small["area_code"])
     if foreign.any():
-        row = lookup.loc[foreign, "row"].iloc[0]
-        raise DatasetError(str(table.path), f"small area {lookup.loc[foreign, 'child_code'].iloc[0]}"
-                           " is not in the small-area boundaries", row=int(row),
-                           column=child_column)
+        row, code = lookup.loc[foreign, ["row", "child_code"]].iloc[0]
+        raise DatasetError(str(table.path), f"small area {code} is not in the small-area "
+                           "boundaries", row=int(row), column=child_column)
     unknown_ward = ~lookup["parent_code"].isin(wards["area_code"])
     if unknown_ward.any():
-        row = lookup.loc[unknown_ward, "row"].iloc[0]
-        raise DatasetError(str(table.path), f"ward {lookup.loc[unknown_ward, 'parent_code'].iloc[0]}"
-                           " is not in the ward boundaries", row=int(row), column=parent_column)
+        row, code = lookup.loc[unknown_ward, ["row", "parent_code"]].iloc[0]
+        raise DatasetError(str(table.path), f"ward {code} is not in the ward boundaries",
+                           row=int(row), column=parent_column)
     parents = lookup.set_index("child_code")["parent_code"]
     missing = small.loc[~small["area_code"].isin(parents.index), "area_code"]
     if len(missing):

@@ -1,0 +1,174 @@
+"""Download public data for one authority: Fingertips indicators and ONS boundaries.
+
+Fingertips: the API's ``all_data/csv/by_indicator_id`` endpoint (the CSV export layout, every
+period, with the inequality breakdowns), batched by at most 100 indicators, for upper-tier
+local authorities (area type 502, April 2023 geography) under their regions (6); the rows of
+the authority, England, its region and its listed comparators are kept. Boundaries: the ONS
+Open Geography Portal's ArcGIS feature services, queried as GeoJSON for the authority's wards.
+
+HTTP goes through a ``requests_cache`` session (a local SQLite cache, so a second run is
+offline-safe), with timeouts, and retries (tenacity, exponential back-off) on timeouts and 5xx
+answers. Before anything else one short request checks the host is reachable, so offline it
+fails at once with one clear ``FetchError`` line instead of retrying.
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import pandas as pd
+import requests
+from tenacity import (
+    retry,
+    retry_if_exception,
+    stop_after_attempt,
+    wait_exponential,
+)
+from tqdm import tqdm
+
+FINGERTIPS_API = "https://fingertips.phe.org.uk/api/"
+UPPER_TIER_2023 = 502
+REGION = 6
+ENGLAND = "E92000001"
+BATCH = 100
+TIMEOUT = (5, 120)  # connect, read (seconds): the CSV endpoints are slow
+REACH_TIMEOUT = 5
+ATTEMPTS = 4
+WARD_BOUNDARIES = (
+    "https://services1.arcgis.com/ESMARspQHYMw9BZ9/arcgis/rest/services/"
+    "WD_MAY_2025_UK_BGC/FeatureServer/0/query"
+)
+
+
+class FetchError(RuntimeError):
+    """Downloading failed (offline, the service refused, or an answer was malformed)."""
+
+
+def _transient(error: BaseException) -> bool:
+    if isinstance(error, requests.Timeout):
+        return True
+    response = getattr(error, "response", None)
+    return response is not None and response.status_code >= 500
+
+
+def make_session(cache_dir: str | Path | None = None) -> requests.Session:
+    """A cached session (``requests_cache``; SQLite under ``cache_dir``, default ~/.cache)."""
+    import requests_cache
+
+    cache_dir = Path(cache_dir or Path.home() / ".cache" / "marmot-dash")
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    return requests_cache.CachedSession(str(cache_dir / "http"), backend="sqlite",
+                                        expire_after=7 * 24 * 3600)
+
+
+@retry(retry=retry_if_exception(_transient), stop=stop_after_attempt(ATTEMPTS),
+       wait=wait_exponential(multiplier=1, max=20), reraise=True)
+def _get(session: requests.Session, url: str, params: dict) -> requests.Response:
+    response = session.get(url, params=params, timeout=TIMEOUT)
+    response.raise_for_status()
+    return response
+
+
+def _reachable(session: requests.Session, url: str) -> None:
+    """Fail fast, with one line, when the host cannot be reached."""
+    try:
+        session.get(url, timeout=REACH_TIMEOUT)
+    except requests.RequestException as error:
+        host = url.split("/")[2]
+        raise FetchError(f"cannot reach {host} (offline?): {type(error).__name__}") from None
+
+
+def fetch(
+    area_code: str,
+    out_dir: str | Path,
+    *,
+    indicator_ids: Iterable[int] | None = None,
+    comparators: Sequence[str] = (),
+    boundaries: bool = True,
+    session: requests.Session | None = None,
+    progress: bool = True,
+) -> list[Path]:
+    """Download Fingertips indicators (and ward boundaries) for ``area_code`` into ``out_dir``.
+
+    ``indicator_ids`` defaults to the Fingertips ids of the illustrative catalogue (the
+    indicators the dashboard models). Writes ``fingertips_<area>.csv`` in the export layout
+    (rows of the authority, England, its region and ``comparators``) and, with
+    ``boundaries``, ``wards_<area>.geojson``; returns the paths written.
+    """
+    ids = sorted(set(indicator_ids if indicator_ids is not None else catalogue_fingertips_ids()))
+    if not ids:
+        raise FetchError("no Fingertips indicator ids to fetch")
+    session = session or make_session()
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    _reachable(session, FINGERTIPS_API + "area_types")
+    batches = [ids[i : i + BATCH] for i in range(0, len(ids), BATCH)]
+    frames = []
+    for batch in tqdm(batches, desc="Fingertips", unit="batch", disable=not progress,
+                      file=sys.stderr):
+        frames.append(_fingertips_batch(session, batch))
+    export = pd.concat(frames, ignore_index=True)
+    keep = _areas_to_keep(export, area_code, comparators)
+    export = export.loc[export["Area Code"].isin(keep)]
+    if not (export["Area Code"] == area_code).any():
+        raise FetchError(f"Fingertips returned no rows for {area_code}: is it an upper-tier "
+                         "authority code?")
+    written = [out / f"fingertips_{area_code}.csv"]
+    export.to_csv(written[0], index=False)
+    if boundaries:
+        written.append(_ward_boundaries(session, area_code, out))
+    return written
+
+
+def _fingertips_batch(session: requests.Session, batch: list[int]) -> pd.DataFrame:
+    params = {
+        "indicator_ids": ",".join(map(str, batch)),
+        "child_area_type_id": UPPER_TIER_2023,
+        "parent_area_type_id": REGION,
+        "include_sortable_time_periods": "yes",
+    }
+    try:
+        response = _get(session, FINGERTIPS_API + "all_data/csv/by_indicator_id", params)
+    except requests.RequestException as error:
+        raise FetchError(f"Fingertips download failed for indicators {batch[0]}...: "
+                         f"{error}") from None
+    try:
+        frame = pd.read_csv(io.StringIO(response.content.decode("utf-8-sig")), dtype=str,
+                            keep_default_na=False)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise FetchError(f"Fingertips answered with something that is not CSV: {error}") from None
+    if "Indicator ID" not in frame.columns or "Area Code" not in frame.columns:
+        raise FetchError("Fingertips answered without the export layout's columns")
+    return frame
+
+
+def _areas_to_keep(export: pd.DataFrame, area_code: str, comparators: Sequence[str]) -> set[str]:
+    """The authority, England, the authority's region (its Parent Code) and the comparators."""
+    own = export.loc[export["Area Code"] == area_code]
+    parents = set(own.get("Parent Code", pd.Series(dtype=str))) - {""}
+    return {area_code, ENGLAND, *parents, *comparators}
+
+
+def _ward_boundaries(session: requests.Session, area_code: str, out: Path) -> Path:
+    params = {"where": f"LAD25CD='{area_code}'", "outFields": "*", "outSR": 4326, "f": "geojson"}
+    _reachable(session, WARD_BOUNDARIES.rsplit("/", 1)[0] + "?f=json")
+    try:
+        response = _get(session, WARD_BOUNDARIES, params)
+        collection = response.json()
+    except (requests.RequestException, ValueError) as error:
+        raise FetchError(f"ONS ward boundaries download failed: {error}") from None
+    if not collection.get("features"):
+        raise FetchError(f"ONS returned no ward boundaries for {area_code}")
+    path = out / f"wards_{area_code}.geojson"
+    path.write_text(response.text, encoding="utf-8")
+    return path
+
+
+def catalogue_fingertips_ids() -> list[int]:
+    """The Fingertips ids of the illustrative catalogue (``data/simulate/catalogue.csv``)."""
+    path = Path(__file__).parent / "simulate" / "catalogue.csv"
+    ids = pd.read_csv(path, usecols=["fingertips_id"])["fingertips_id"].dropna()
+    return sorted(int(i) for i in ids)
