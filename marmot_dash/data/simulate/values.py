@@ -192,7 +192,7 @@ class IndicatorModel:
             count = self.rng.binomial(denominator.astype(np.int64), expit(eta)).astype(float)
             return Draws(count, denominator, np.full(eta.shape, np.nan))
         if self.kind == "rate":
-            count = self.rng.poisson(denominator * np.exp(eta) / self.multiplier).astype(float)
+            count = self.rng.poisson(denominator * np.exp(eta)).astype(float)
             return Draws(count, denominator, np.full(eta.shape, np.nan))
         error = self.rng.normal(0, 1, eta.shape) * float(self.p["sd"]) / np.sqrt(denominator)
         return Draws(np.full(eta.shape, np.nan), denominator, eta + error)
