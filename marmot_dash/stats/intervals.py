@@ -116,8 +116,9 @@ def wilson(
         lower = (2 * xl + z**2 - root) / (2 * (nl + z**2))
         upper = (2 * xl + z**2 + root) / (2 * (nl + z**2))
     certain = np.isinf(z) & ~np.isnan(xl / nl)
-    lower = np.where(certain, 0.0, lower) * multiplier
-    upper = np.where(certain, 1.0, upper) * multiplier
+    # At x = 0 or x = n the limits equal the proportion; keep rounding from crossing it.
+    lower = np.where(certain, 0.0, np.minimum(lower, xl / nl)) * multiplier
+    upper = np.where(certain, 1.0, np.maximum(upper, xl / nl)) * multiplier
     return Interval(
         shape_value(x / n * multiplier, scalar),
         shape_output(lower, scalar, several),
