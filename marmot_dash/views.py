@@ -26,6 +26,7 @@ from marmot_dash.data.schema import (
     PRINCIPLE_IDS,
     VALUE_COLUMNS,
 )
+from marmot_dash.data.summaries import SII_REPETITIONS, SII_SEED, _quantile_populations
 from marmot_dash.figures.callouts import add_theme_callouts
 from marmot_dash.figures.cohorts import build_cohorts, describe_cohorts
 from marmot_dash.figures.deprivation import build_deprivation, describe_deprivation
@@ -38,7 +39,7 @@ from marmot_dash.figures.slide import frame
 from marmot_dash.figures.trend import build_trend, describe_trend
 from marmot_dash.stats.compare import benchmark
 from marmot_dash.stats.disclosure import suppress
-from marmot_dash.stats.inequality import gap, ratio, sii
+from marmot_dash.stats.inequality import MIN_QUANTILES, gap, ratio, sii
 
 VIEWS: tuple[str, ...] = ("trend", "places", "deprivation", "cohorts", "data")
 VIEW_LABELS: dict[str, str] = {
@@ -49,8 +50,6 @@ VIEW_LABELS: dict[str, str] = {
     "data": "Definition and data",
 }
 DEFAULT_VIEW = "trend"
-SII_REPETITIONS = 10_000
-SII_SEED = 2026
 
 # The columns of a view's table, in the order the page and the CSV show them.
 TABLE_COLUMNS = (
@@ -521,7 +520,7 @@ def _deprivation_view(store, indicator: Mapping) -> ViewResult:
         baseline = _suppressed(store, store.breakdown(indicator_id, breakdown,
                                                       period=baseline_period))
         baseline = baseline if len(baseline) else None
-    index = _sii_of(latest, indicator)
+    index = _sii_of(store, latest, indicator)
     fig = build_deprivation(latest, indicator=indicator, sii=index, baseline=baseline)
     quantile = "decile" if breakdown == "deprivation_decile" else "quintile"
     fig = _framed(store, fig, indicator, f"{_name(indicator)}: by deprivation {quantile}",
@@ -536,25 +535,31 @@ def _deprivation_view(store, indicator: Mapping) -> ViewResult:
     )
 
 
-def _sii_of(rows: pd.DataFrame, indicator: Mapping) -> dict | None:
-    """SII and RII with Monte Carlo intervals (Low & Low 2004), or None if not computable."""
-    usable = rows.dropna(subset=["value", "lower_ci", "upper_ci", "denominator"])
-    if len(usable) < 5:
+def _sii_of(store, rows: pd.DataFrame, indicator: Mapping) -> dict | None:
+    """SII and RII with Monte Carlo intervals (Low & Low 2004), or None if not computable.
+
+    The same inputs as the indicator's summary (quantile populations, proportions on the
+    0-1 scale, repetitions and seed), so the chart and the table agree.
+    """
+    usable = rows.dropna(subset=["value", "lower_ci", "upper_ci"])
+    if len(usable) < MIN_QUANTILES:
         return None
+    scale = float(indicator["multiplier"]) if indicator["value_type"] == "proportion" else 1.0
     try:
         result = sii(
-            usable["category_sort"].to_numpy(),
-            usable["denominator"].to_numpy(dtype=float),
-            usable["value"].to_numpy(dtype=float),
-            usable["lower_ci"].to_numpy(dtype=float),
-            usable["upper_ci"].to_numpy(dtype=float),
-            indicator["value_type"],
+            usable["category_sort"].to_numpy(dtype=float),
+            _quantile_populations(store, usable),
+            usable["value"].to_numpy(dtype=float) / scale,
+            usable["lower_ci"].to_numpy(dtype=float) / scale,
+            usable["upper_ci"].to_numpy(dtype=float) / scale,
+            value_type=indicator["value_type"],
             repetitions=SII_REPETITIONS,
             seed=SII_SEED,
+            multiplier=scale,
         )
-    except ValueError:
+    except ValueError:  # missing values or intervals the method cannot take
         return None
-    return dict(result._asdict()) if hasattr(result, "_asdict") else dict(result)
+    return result._asdict()
 
 
 # Cohorts ---------------------------------------------------------------------------------------
@@ -574,7 +579,8 @@ def _cohorts_view(store, indicator: Mapping) -> ViewResult:
     return ViewResult(
         view="cohorts",
         figures=(fig,),
-        table=_table(rows, ("reference", "gap", "ratio")),
+        table=_table(rows, ("reference", "gap", "gap_lower", "gap_upper", "ratio", "ratio_lower",
+                            "ratio_upper")),
         description=describe_cohorts(rows, indicator=indicator, reference=reference),
     )
 
@@ -593,20 +599,21 @@ def reference_groups(rows: pd.DataFrame) -> dict[str, str]:
 
 
 def _with_gaps_to_reference(rows: pd.DataFrame, reference: Mapping[str, str]) -> pd.DataFrame:
-    ref_value = rows["breakdown"].map(
-        {b: _category_value(rows, b, c) for b, c in reference.items()}
-    ).astype(float)
-    values = rows["value"].astype(float)
+    """Gap and ratio of each group to its breakdown's reference group, with MOVER limits."""
+    keys = list(zip(rows["breakdown"], rows["category"], strict=True))
+    lookup = rows.set_index(["breakdown", "category"])
+    ref = lookup.reindex([(b, reference.get(b)) for b, _ in keys])
+    columns = ("value", "lower_ci", "upper_ci")
+    own = [rows[c].to_numpy(dtype=float) for c in columns]
+    other = [ref[c].to_numpy(dtype=float) for c in columns]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        gaps = gap(own[0], other[0], own[1], own[2], other[1], other[2])
+        ratios = ratio(own[0], other[0], own[1], own[2], other[1], other[2])
     return rows.assign(
         reference=rows["breakdown"].map(reference),
-        gap=gap(values.to_numpy(), ref_value.to_numpy()),
-        ratio=ratio(values.to_numpy(), ref_value.to_numpy()),
+        gap=gaps[0], gap_lower=gaps[1], gap_upper=gaps[2],
+        ratio=ratios[0], ratio_lower=ratios[1], ratio_upper=ratios[2],
     )
-
-
-def _category_value(rows: pd.DataFrame, breakdown: str, category: str) -> float:
-    match = rows[(rows["breakdown"] == breakdown) & (rows["category"] == category)]
-    return float(match["value"].iloc[0]) if len(match) else float("nan")
 
 
 # Definition and data ---------------------------------------------------------------------------
