@@ -149,6 +149,22 @@ def fetch(
         typer.echo(f"wrote {path}")
 
 
+@cli.command("import-excerpts")
+@user_errors
+def import_excerpts(
+    table: Annotated[Path, typer.Argument(help="Coded excerpts (CSV or XLSX), one per row.")],
+    data: Annotated[Path, typer.Option(help="Dataset folder (or themes file) to update.")] = (
+        DEFAULT_DATA_DIR
+    ),
+) -> None:
+    """Add coded-excerpt counts and quotes to a dataset's themes (new themes are added)."""
+    from marmot_dash.data.excerpts import update_themes_file
+
+    themes = update_themes_file(data, table)
+    counted = sum("counts" in theme for theme in themes)
+    typer.echo(f"Updated the themes of {data}: {len(themes)} themes, {counted} with counts")
+
+
 def main() -> None:
     """Entry point of the ``marmot-dash`` console script."""
     cli(prog_name="marmot-dash")

@@ -28,7 +28,15 @@ import pandas as pd
 
 from marmot_dash.data.errors import DatasetError
 from marmot_dash.data.schema import PRINCIPLE_IDS
-from marmot_dash.data.themes import STAGE_LABELS, THEME_STAGES
+from marmot_dash.data.themes import (
+    DEFAULT_STAGES,
+    DEFAULT_THEMES,
+    STAGE_LABELS,
+    THEME_STAGES,
+    read_themes_document,
+    themes_path,
+    write_themes,
+)
 
 COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "excerpt_id": ("excerpt_id", "excerpt", "id", "excerpt_no", "excerpt_number", "ref",
@@ -107,6 +115,23 @@ def themes_from_excerpts(
 def import_excerpts(path: str | Path, base_themes: Sequence[dict] = ()) -> list[dict]:
     """``themes_from_excerpts(read_excerpts(path), base_themes)``."""
     return themes_from_excerpts(read_excerpts(path), base_themes)
+
+
+def update_themes_file(target: str | Path, table: str | Path) -> list[dict]:
+    """Add a coded-excerpts table's counts and quotes to a dataset's themes.yaml.
+
+    ``target`` is a dataset folder or a themes file. Its themes (the default themes when the
+    file does not exist yet) gain counts and quotes, new themes are appended, its stages are
+    kept; the file is validated and replaced whole. Returns the themes written.
+    """
+    file = themes_path(target)
+    if file.exists():
+        base, stages = read_themes_document(file)
+    else:
+        base, stages = DEFAULT_THEMES, DEFAULT_STAGES
+    themes = import_excerpts(table, base)
+    write_themes(file, themes, stages)
+    return themes
 
 
 def _read_table(path: Path) -> pd.DataFrame:

@@ -28,6 +28,7 @@ A stage: ``{id, title, description, status}`` with status ``done``, ``in_progres
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -134,6 +135,18 @@ def load_stages(path: str | Path) -> list[Stage]:
     return parse_stages(DEFAULT_STAGES, _DEFAULT_FILE)
 
 
+def read_themes_document(path: str | Path) -> tuple[list[dict], list[dict] | None]:
+    """The validated themes and stages of a themes file as plain dicts (stages None if absent)."""
+    file = themes_path(path)
+    raw = _read_yaml(file)
+    themes = _themes_list(raw, file)
+    parse_themes(themes, file)
+    stages = raw.get("stages") if isinstance(raw, Mapping) else None
+    if stages is not None:
+        parse_stages(stages, file)
+    return themes, stages
+
+
 def themes_for_principle(themes: Iterable[Theme], principle: int) -> list[Theme]:
     """The themes linked to ``principle`` first, then the cross-cutting ones, in file order."""
     themes = list(themes)
@@ -162,17 +175,23 @@ def theme_counts_table(themes: Iterable[Theme], by: str) -> pd.DataFrame:
 def write_themes(
     path: str | Path, themes: list[dict], stages: list[dict] | None = None
 ) -> Path:
-    """Validate ``themes`` (and ``stages``) as plain dicts and write them as a themes file."""
+    """Validate ``themes`` (and ``stages``) as plain dicts and write them as a themes file.
+
+    The file is written beside its destination and then moved into place, so a failure leaves
+    any previous file as it was.
+    """
     file = Path(path)
     parse_themes(themes, file)
     document: Any = themes
     if stages is not None:
         parse_stages(stages, file)
         document = {"themes": themes, "stages": stages}
-    file.write_text(
+    partial = file.with_name(f".{file.name}.partial")
+    partial.write_text(
         yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100),
         encoding="utf-8",
     )
+    os.replace(partial, file)
     return file
 
 

@@ -151,3 +151,31 @@ def test_a_missing_column_and_a_wrong_format_are_refused(tmp_path: Path) -> None
         import_excerpts(path)
     with pytest.raises(DatasetError, match=r"expected a \.csv or \.xlsx"):
         import_excerpts(tmp_path / "excerpts.json")
+
+
+def test_the_cli_updates_a_themes_file_in_place_and_again_without_doubling(
+    tmp_path: Path,
+) -> None:
+    from typer.testing import CliRunner
+
+    from marmot_dash.cli import cli
+    from marmot_dash.data.themes import DEFAULT_STAGES, load_stages, load_themes, write_themes
+
+    table = tmp_path / "excerpts.xlsx"
+    SAMPLE.to_excel(table, index=False)
+    write_themes(tmp_path / "themes.yaml", DEFAULT_THEMES, DEFAULT_STAGES)
+    for _ in range(2):
+        result = CliRunner().invoke(cli, ["import-excerpts", str(table), "--data", str(tmp_path)])
+        assert result.exit_code == 0, result.output
+    assert "7 themes, 3 with counts" in result.output
+    barriers = next(t for t in load_themes(tmp_path) if t.id == "barriers")
+    assert barriers.counts_by_stage == {"interviews": 2, "focus_groups": 2}
+    assert [s.id for s in load_stages(tmp_path)] == [s["id"] for s in DEFAULT_STAGES]
+
+    bad = tmp_path / "bad.csv"
+    SAMPLE.assign(Stage="Survey").to_csv(bad, index=False)
+    before = (tmp_path / "themes.yaml").read_bytes()
+    result = CliRunner().invoke(cli, ["import-excerpts", str(bad), "--data", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "row 2, column 'Stage'" in result.output
+    assert (tmp_path / "themes.yaml").read_bytes() == before
