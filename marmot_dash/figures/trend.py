@@ -95,6 +95,14 @@ def _line_trace(rows: pd.DataFrame, key: str, name: str, with_markers: bool) -> 
     )
 
 
+def _versus_england(label: str) -> str:
+    """ "Better than England", "Similar to England", ... or "Not compared"."""
+    if label == "not_compared" or label not in BENCHMARK_LABELS:
+        return benchmark_word("not_compared")
+    joiner = "to" if label == "similar" else "than"
+    return f"{benchmark_word(label)} {joiner} England"
+
+
 def _benchmark_point_traces(rows: pd.DataFrame, name: str) -> list[go.Scatter]:
     """The authority's points, one trace per benchmark label: colour, symbol and word."""
     labels = rows["benchmark"].fillna("not_compared").astype(str) if "benchmark" in rows else (
@@ -105,13 +113,12 @@ def _benchmark_point_traces(rows: pd.DataFrame, name: str) -> list[go.Scatter]:
         points = rows[labels == label]
         if points.empty:
             continue
-        word = benchmark_word(label)
         traces.append(
             go.Scatter(
                 x=points["period"].tolist(),
                 y=points["value"].tolist(),
                 mode="markers",
-                name=f"{word} than England" if label != "not_compared" else word,
+                name=_versus_england(label),
                 legendgroup=f"benchmark-{label}",
                 marker={
                     "color": benchmark_colour(label),
@@ -119,10 +126,10 @@ def _benchmark_point_traces(rows: pd.DataFrame, name: str) -> list[go.Scatter]:
                     "size": 13,
                     "line": {"color": REFERENCE_COLOUR, "width": 1},
                 },
-                customdata=[[word, *ci] for ci in _hover_data(points)],
+                customdata=[[_versus_england(label), *ci] for ci in _hover_data(points)],
                 hovertemplate=(
                     f"{name}<br>%{{x}}: %{{y:,.1f}}<br>95% CI %{{customdata[1]}} to "
-                    "%{customdata[2]}<br>%{customdata[0]} compared with England<extra></extra>"
+                    "%{customdata[2]}<br>%{customdata[0]}<extra></extra>"
                 ),
             )
         )
@@ -252,7 +259,8 @@ def describe_trend(
     )
     label = latest.get("benchmark")
     if isinstance(label, str) and label != "not_compared":
-        text += f", {benchmark_word(label).lower()} compared with England"
+        versus = _versus_england(label)
+        text += f", {versus[0].lower()}{versus[1:]}"
     if "england" in parts:
         england = parts["england"][parts["england"]["period"] == latest["period"]]
         if not england.empty:
