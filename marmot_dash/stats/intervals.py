@@ -116,9 +116,9 @@ def wilson(
         lower = (2 * xl + z**2 - root) / (2 * (nl + z**2))
         upper = (2 * xl + z**2 + root) / (2 * (nl + z**2))
     certain = np.isinf(z) & ~np.isnan(xl / nl)
-    # At x = 0 or x = n the limits equal the proportion; keep rounding from crossing it.
-    lower = np.where(certain, 0.0, np.minimum(lower, xl / nl)) * multiplier
-    upper = np.where(certain, 1.0, np.maximum(upper, xl / nl)) * multiplier
+    # At x = 0 or x = n a limit equals the proportion (0 or 1); keep rounding from crossing.
+    lower = np.where(certain, 0.0, np.clip(np.minimum(lower, xl / nl), 0, 1)) * multiplier
+    upper = np.where(certain, 1.0, np.clip(np.maximum(upper, xl / nl), 0, 1)) * multiplier
     return Interval(
         shape_value(x / n * multiplier, scalar),
         shape_output(lower, scalar, several),
