@@ -231,7 +231,8 @@ def _ward_deprivation(sources: Sources, wards: pd.DataFrame, small: pd.DataFrame
 
 
 def _local_quantiles(frame: pd.DataFrame) -> None:
-    """Local quintile and decile (1 = most deprived within the authority)."""
+    """Local quintile and decile (1 = most deprived within the authority); left empty where
+    a level has fewer areas than quantiles."""
     from marmot_dash.stats.inequality import local_quantiles
 
     basis = frame.pop("_rank_basis") if "_rank_basis" in frame else None
@@ -242,8 +243,9 @@ def _local_quantiles(frame: pd.DataFrame) -> None:
         return
     population = frame["population"] if frame["population"].notna().all() else None
     for column, n in (("local_quintile", 5), ("local_decile", 10)):
-        frame[column] = np.asarray(local_quantiles(basis.to_numpy(dtype="float64"),
-                                                   population, n=n), dtype="float64")
+        frame[column] = (np.asarray(local_quantiles(basis.to_numpy(dtype="float64"), population,
+                                                    n=n), dtype="float64")
+                         if len(frame) >= n else np.nan)
 
 
 # --- values and catalogue ----------------------------------------------------------------------

@@ -1,0 +1,109 @@
+"""The Luton build from ../shared/data/luton, in both ward patterns."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import shapely
+
+from marmot_dash.data import load_dataset
+from marmot_dash.data.build import build_dataset, load_geography
+
+from conftest import REPO_ROOT, shared_path
+
+EXAMPLES = REPO_ROOT / "examples" / "luton"
+PATTERNS = {
+    "sources.yaml": (20, 125, "imd/iod2025_domains_scores_ranks_deciles_luton_lsoa21.csv",
+                     "lsoa21_code", "IMD_decile"),
+    "sources_2013_wards.yaml": (
+        19, 121, "imd/iod2019_file2_domains_ranks_deciles_luton_lsoa11.csv", "LSOA code (2011)",
+        "Index of Multiple Deprivation (IMD) Decile (where 1 is most deprived 10% of LSOAs)"),
+}
+SAMPLE = "fingertips/fingertips_england_by_deprivation_ethnicity_sex_fingertipsnext_sample.csv"
+
+
+@pytest.fixture(scope="module", params=sorted(PATTERNS))
+def luton(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    shared_path("data", "luton")
+    out = build_dataset(EXAMPLES / request.param, tmp_path_factory.mktemp("luton") / "data",
+                        progress=False)
+    return request.param, load_dataset(out)
+
+
+def test_counts_of_wards_and_small_areas(luton) -> None:
+    name, dataset = luton
+    wards, lsoas = PATTERNS[name][:2]
+    counts = dataset.areas["level"].value_counts()
+    assert (counts["ward"], counts["lsoa"], counts["la"]) == (wards, lsoas, 1)
+    assert dataset.meta["illustrative"] is False
+    assert dataset.meta["levels"] == ["ward", "lsoa"]
+
+
+def test_deciles_equal_the_imd_file(luton, luton_dir: Path) -> None:
+    name, dataset = luton
+    _, _, file, code, decile = PATTERNS[name]
+    imd = pd.read_csv(luton_dir / file).set_index(code)[decile]
+    lsoa = dataset.areas[dataset.areas["level"] == "lsoa"].set_index("area_code")
+    assert set(lsoa.index) == set(imd.index)
+    assert (lsoa["imd_decile"].astype(int) == imd.reindex(lsoa.index)).all()
+
+
+def test_every_lsoa_nested_in_a_ward(luton) -> None:
+    _, dataset = luton
+    areas = dataset.areas
+    wards = set(areas.loc[areas["level"] == "ward", "area_code"])
+    lsoa = areas[areas["level"] == "lsoa"]
+    assert lsoa["parent_code"].isin(wards).all()
+    assert set(lsoa["parent_code"]) == wards
+    assert (areas.loc[areas["level"] == "ward", "parent_code"] == "E06000032").all()
+    assert lsoa["local_quintile"].between(1, 5).all()
+    assert areas.loc[areas["level"] == "ward", "local_decile"].between(1, 10).all()
+
+
+def test_fingertips_sample_rows_with_breakdowns(luton, luton_dir: Path) -> None:
+    _, dataset = luton
+    values = dataset.values
+    assert set(values["area_type"]) == {"england"}
+    assert set(values["breakdown"]) == {"total", "sex", "age", "ethnicity",
+                                        "deprivation_decile", "deprivation_quintile"}
+    sample = pd.read_csv(luton_dir / SAMPLE)
+    sample = sample[sample["Indicator ID"] != 91040]
+    plain = sample[sample["Category Type"].isna() & (sample["Sex"] == "Persons")]
+    headline = plain[plain["Value"].notna()]
+    # every indicator with a Persons value is in the dataset with its total rows
+    totals = values[values["breakdown"] == "total"]
+    for fid, rows in headline.groupby("Indicator ID"):
+        mine = totals[totals["indicator_id"] == f"fingertips_{fid}"]
+        assert len(mine) >= rows["Time period"].nunique() - 0, fid
+    deciles = values[values["breakdown"] == "deprivation_decile"]
+    assert set(deciles["category_sort"]) == set(range(1, 11))
+    most = deciles[deciles["category_sort"] == 1]["category"]
+    assert most.str.startswith("Most deprived decile").all()
+    assert (values["lower_ci"].isna() | (values["lower_ci"] <= values["value"])).all()
+
+
+def test_boundaries_wgs84_counter_clockwise_and_keyed(luton) -> None:
+    name, dataset = luton
+    wards, lsoas = PATTERNS[name][:2]
+    assert len(dataset.geo["ward"]["features"]) == wards
+    assert len(dataset.geo["lsoa"]["features"]) == lsoas
+    for feature in dataset.geo["lsoa"]["features"]:
+        assert feature["id"] == feature["properties"]["area_code"]
+        shape = shapely.geometry.shape(feature["geometry"])
+        assert shape.is_valid
+        for polygon in getattr(shape, "geoms", [shape]):
+            assert polygon.exterior.is_ccw
+            minx, miny, maxx, maxy = polygon.bounds
+            assert -0.6 < minx < maxx < -0.2 and 51.8 < miny < maxy < 52.0
+
+
+def test_load_geography_for_the_simulator() -> None:
+    shared_path("data", "luton")
+    geography = load_geography(EXAMPLES / "sources.yaml")
+    assert geography.area_code == "E06000032"
+    assert geography.levels == ("ward", "lsoa")
+    assert {c.area_type for c in geography.comparators} == {"england", "region"}
+    assert set(geography.boundaries) == {"la", "ward", "lsoa"}
+    assert geography.areas["imd_score"][geography.areas["level"] == "lsoa"].notna().all()
