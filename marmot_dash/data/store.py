@@ -1,10 +1,12 @@
 """The in-memory store the pages query, built once from a validated ``Dataset``.
 
-At build time the values are sorted once by (indicator, breakdown, area type, area, period,
-category) and cut into one block per (indicator, breakdown, area type). Each block keeps an
-integer array of its area ids, so every query is a dictionary lookup, a binary search and a
-``take`` of a few rows: no scan of the whole table. Text columns stay categorical inside the
-store (little memory at England scale) and are returned as plain ``str`` columns.
+At build time the values' rows are ordered once by (indicator, breakdown, area type, area,
+period, category) and cut into one block per (indicator, breakdown, area type); each block
+knows its area ids in sorted order. A query is a dictionary lookup, a binary search and a
+gather of a few rows from column arrays: no scan of the whole table. The store keeps only that
+ordering and the columns as numpy arrays (text as categorical codes, not strings), so it adds
+little memory to the dataset at England scale. Answers are fresh DataFrames with ``str`` text
+columns and a RangeIndex.
 """
 
 from __future__ import annotations
@@ -24,36 +26,56 @@ if TYPE_CHECKING:
     from marmot_dash.data.dataset import Dataset
 
 AREA_EXTRA_COLUMNS = ("population", "imd_decile", "local_quintile", "local_decile")
-BlockKey = tuple[str, str, str]  # (indicator_id, breakdown, area_type)
+TEXT_VALUE_COLUMNS = ("indicator_id", "area_code", "area_name", "area_type", "period",
+                      "breakdown", "category", "note")
+BLOCK_KEYS = ("indicator_id", "breakdown", "area_type")
+BlockKey = tuple[str, str, str]
 
 
 @dataclass(frozen=True)
 class _Block:
-    """The rows of one (indicator, breakdown, area type), sorted by area, period, category."""
+    """Rows ``start:stop`` of the store's order: one (indicator, breakdown, area type)."""
 
-    rows: pd.DataFrame
-    area_ids: np.ndarray  # int32, sorted: the store's id of each row's area
-    period_sort: np.ndarray  # int64, each row's period_sort
+    start: int
+    stop: int
     periods: tuple[tuple[int, str], ...]  # (period_sort, period) in order
 
-    def area_span(self, area_id: int) -> tuple[int, int]:
-        """The first and past-the-last row of ``area_id``."""
-        return (int(np.searchsorted(self.area_ids, area_id, "left")),
-                int(np.searchsorted(self.area_ids, area_id, "right")))
 
+class _Columns:
+    """The value columns as numpy arrays over the dataset's rows (text as codes + labels)."""
 
-def _plain_text(frame: pd.DataFrame) -> pd.DataFrame:
-    """Categorical and object text columns as ``str``; a fresh RangeIndex."""
-    frame = frame.reset_index(drop=True)
-    for column in frame.columns:
-        dtype = frame[column].dtype
-        if isinstance(dtype, pd.CategoricalDtype) or dtype is np.dtype(object):
-            frame[column] = frame[column].astype("str")
-    return frame
+    def __init__(self, values: pd.DataFrame) -> None:
+        self.codes: dict[str, np.ndarray] = {}
+        self.labels: dict[str, np.ndarray] = {}
+        self.numbers: dict[str, np.ndarray] = {}
+        for column in schema.VALUE_COLUMNS:
+            series = values[column]
+            if column in TEXT_VALUE_COLUMNS:
+                categorical = (series.array if isinstance(series.dtype, pd.CategoricalDtype)
+                               else pd.Categorical(series))
+                self.codes[column] = np.asarray(categorical.codes)
+                # code -1 (missing) picks the trailing None
+                self.labels[column] = np.append(
+                    categorical.categories.to_numpy(dtype=object), None)
+            else:
+                self.numbers[column] = series.to_numpy()
+
+    def label(self, column: str, row: int) -> Any:
+        return self.labels[column][self.codes[column][row]]
+
+    def frame(self, rows: np.ndarray) -> pd.DataFrame:
+        """The value columns of dataset rows ``rows``, as a new DataFrame."""
+        data = {}
+        for column in schema.VALUE_COLUMNS:
+            if column in self.codes:
+                data[column] = self.labels[column][self.codes[column][rows]]
+            else:
+                data[column] = self.numbers[column][rows]
+        return pd.DataFrame(data)
 
 
 def _record(row: pd.DataFrame) -> dict:
-    """One row as a dict of plain Python values (NaN for missing numbers, None for text)."""
+    """One row as a dict of plain Python values (NaN for missing numbers)."""
     record = row.iloc[0].to_dict()
     return {key: (value.item() if isinstance(value, np.generic) else value)
             for key, value in record.items()}
@@ -72,24 +94,18 @@ class Store:
             row["indicator_id"]: row for row in self._catalogue.to_dict(orient="records")
         }
         self._areas = dataset.areas.reset_index(drop=True)
-        self._area_ids, self._area_types = self._index_areas(dataset.values)
+        self._columns = _Columns(dataset.values)
+        self._area_ids = self._number_areas()
         self._area_table_row = self._area_table_positions()
-        self._blocks = self._split(dataset.values)
-        self._empty = _plain_text(dataset.values.iloc[0:0][list(schema.VALUE_COLUMNS)])
+        self._build_blocks()
 
     # --- building ------------------------------------------------------------------------------
 
-    def _index_areas(self, values: pd.DataFrame) -> tuple[dict[str, int], dict[str, list[str]]]:
-        """An integer id per area code, and the area types each code has in the values."""
-        codes = pd.Categorical(values["area_code"]).categories.union(
-            pd.Index(self._areas["area_code"])
-        )
-        ids = {code: number for number, code in enumerate(codes)}
-        pairs = values.groupby(["area_code", "area_type"], observed=True).size().index
-        types: dict[str, list[str]] = {}
-        for code, area_type in pairs:
-            types.setdefault(code, []).append(area_type)
-        return ids, types
+    def _number_areas(self) -> dict[str, int]:
+        """An integer id per area code (values and areas.parquet), in code order."""
+        codes = pd.Index(self._columns.labels["area_code"][:-1]).union(
+            pd.Index(self._areas["area_code"]))
+        return {code: number for number, code in enumerate(codes)}
 
     def _area_table_positions(self) -> np.ndarray:
         """For each area id, its row in areas.parquet (-1 when it has none)."""
@@ -98,47 +114,50 @@ class Store:
         positions[ids] = np.arange(len(self._areas))
         return positions
 
-    def _split(self, values: pd.DataFrame) -> dict[BlockKey, _Block]:
-        """Sort the values once and cut them into blocks per (indicator, breakdown, area type)."""
-        frame = values[list(schema.VALUE_COLUMNS)]
-        codes = pd.Categorical(frame["area_code"])
-        id_of_category = np.array([self._area_ids[c] for c in codes.categories], dtype=np.int32)
-        area_ids = id_of_category[codes.codes]
-        keys = [pd.Categorical(frame[column]) for column in ("indicator_id", "breakdown",
-                                                              "area_type")]
-        order = np.lexsort((
-            frame["category_sort"].to_numpy(), frame["period_sort"].to_numpy(), area_ids,
-            *[key.codes for key in reversed(keys)],
-        ))
-        frame = frame.take(order).reset_index(drop=True)
-        frame = frame.astype({column: "category" for column in
-                              ("indicator_id", "area_code", "area_name", "area_type", "period",
-                               "breakdown", "category")})
-        area_ids = area_ids[order]
-        block_codes = np.stack([key.codes[order] for key in keys], axis=1)
-        starts = np.flatnonzero(np.any(np.diff(block_codes, axis=0) != 0, axis=1)) + 1
-        bounds = [0, *starts.tolist(), len(frame)]
-        period_sort = frame["period_sort"].to_numpy()
-        blocks = {}
+    def _build_blocks(self) -> None:
+        """Order the rows once and cut them into blocks per (indicator, breakdown, area type)."""
+        columns = self._columns
+        id_of_code = np.array([self._area_ids[c] for c in columns.labels["area_code"][:-1]],
+                              dtype=np.int32)
+        area_ids = id_of_code[columns.codes["area_code"]]
+        key_codes = [columns.codes[key] for key in BLOCK_KEYS]
+        self._order = np.lexsort((columns.numbers["category_sort"],
+                                  columns.numbers["period_sort"], area_ids,
+                                  *reversed(key_codes)))
+        self._sorted_area_ids = area_ids[self._order]
+        self._sorted_period_sort = columns.numbers["period_sort"][self._order]
+        sorted_keys = np.stack([codes[self._order] for codes in key_codes], axis=1)
+        starts = np.flatnonzero(np.any(sorted_keys[1:] != sorted_keys[:-1], axis=1)) + 1
+        bounds = [0, *starts.tolist(), len(self._order)]
+        self._blocks: dict[BlockKey, _Block] = {}
+        types: dict[int, set[str]] = {}
         for start, stop in pairwise(bounds):
             if start == stop:
                 continue
-            key = tuple(str(k.categories[block_codes[start, i]]) for i, k in enumerate(keys))
-            rows = frame.iloc[start:stop]
-            blocks[key] = _Block(
-                rows=rows,
-                area_ids=area_ids[start:stop],
-                period_sort=period_sort[start:stop],
-                periods=self._periods_of(rows),
-            )
-        return blocks
+            first = self._order[start]
+            key = tuple(str(columns.label(name, first)) for name in BLOCK_KEYS)
+            self._blocks[key] = _Block(start, stop, self._periods_of(start, stop))
+            for area_id in np.unique(self._sorted_area_ids[start:stop]):
+                types.setdefault(int(area_id), set()).add(key[2])
+        codes = list(self._area_ids)
+        self._area_types = {codes[area_id]: sorted(found) for area_id, found in types.items()}
 
-    @staticmethod
-    def _periods_of(rows: pd.DataFrame) -> tuple[tuple[int, str], ...]:
-        pairs = rows[["period_sort", "period"]].drop_duplicates("period_sort")
-        pairs = pairs.sort_values("period_sort")
-        return tuple(zip(pairs["period_sort"].tolist(), pairs["period"].astype(str).tolist(),
-                         strict=True))
+    def _periods_of(self, start: int, stop: int) -> tuple[tuple[int, str], ...]:
+        sorts, first = np.unique(self._sorted_period_sort[start:stop], return_index=True)
+        rows = self._order[start + first]
+        return tuple((int(sort), str(self._columns.label("period", row)))
+                     for sort, row in zip(sorts, rows, strict=True))
+
+    def _frame(self, positions: np.ndarray) -> pd.DataFrame:
+        """The rows at ``positions`` of the store's order."""
+        return self._columns.frame(self._order[positions])
+
+    def _span(self, block: _Block, area_id: int) -> np.ndarray:
+        """Positions (in the store's order) of one area's rows within a block."""
+        ids = self._sorted_area_ids[block.start:block.stop]
+        left = int(np.searchsorted(ids, area_id, "left"))
+        right = int(np.searchsorted(ids, area_id, "right"))
+        return np.arange(block.start + left, block.start + right)
 
     # --- the dataset's description -------------------------------------------------------------
 
@@ -208,28 +227,20 @@ class Store:
         except KeyError:
             raise KeyError(f"unknown area_code {area_code!r}") from None
 
-    def _area_positions(self, indicator_id: str, breakdown: str, area_code: str
-                        ) -> list[tuple[_Block, int, int]]:
-        """(block, start, stop) of every block holding rows of ``area_code``."""
+    def _positions(self, indicator_id: str, breakdown: str, area_code: str) -> np.ndarray:
+        """Positions (store order) of one area's rows, sorted by period then category."""
         area_id = self._area_id(area_code)
-        spans = []
+        spans = [np.arange(0)]
         for area_type in self._area_types.get(area_code, ()):
             block = self._block(indicator_id, breakdown, area_type)
             if block is not None:
-                start, stop = block.area_span(area_id)
-                if stop > start:
-                    spans.append((block, start, stop))
-        return spans
+                spans.append(self._span(block, area_id))
+        self._block(indicator_id, breakdown, schema.AREA_TYPES[0])  # unknown ids: KeyError
+        return np.concatenate(spans)
 
-    def _area_rows(self, indicator_id: str, breakdown: str, area_code: str) -> pd.DataFrame:
-        """All rows of one area for an indicator and breakdown (sorted by period, category)."""
-        parts = [block.rows.iloc[start:stop]
-                 for block, start, stop in self._area_positions(indicator_id, breakdown,
-                                                                area_code)]
-        if not parts:
-            self._block(indicator_id, breakdown, "la")  # unknown ids still raise KeyError
-            return self._empty.copy()
-        return parts[0] if len(parts) == 1 else pd.concat(parts)
+    def _text_at(self, column: str, positions: np.ndarray) -> np.ndarray:
+        columns = self._columns
+        return columns.labels[column][columns.codes[column][self._order[positions]]]
 
     def periods(self, indicator_id: str, area_type: str = "la") -> list[str]:
         """Period labels of the indicator's totals for ``area_type``, ordered by period_sort."""
@@ -252,19 +263,19 @@ class Store:
             area_codes = [self.area_code, *[c["code"] for c in self.comparators]]
         elif isinstance(area_codes, str):
             area_codes = [area_codes]
-        parts = [self._area_rows(indicator_id, breakdown, code) for code in area_codes]
-        self._block(indicator_id, breakdown, "la")
-        rows = pd.concat(parts) if parts else self._empty
+        self._block(indicator_id, breakdown, schema.AREA_TYPES[0])  # unknown ids: KeyError
+        positions = np.concatenate(
+            [np.arange(0)] + [self._positions(indicator_id, breakdown, c) for c in area_codes])
         if category is not None:
-            rows = rows[rows["category"] == category]
-        return _plain_text(rows)
+            positions = positions[self._text_at("category", positions) == category]
+        return self._frame(positions)
 
     def _total_row(self, indicator_id: str, area_code: str | None, period: str | None
                    ) -> dict | None:
-        rows = self._area_rows(indicator_id, "total", area_code or self.area_code)
+        positions = self._positions(indicator_id, "total", area_code or self.area_code)
         if period is not None:
-            rows = rows[rows["period"] == period]
-        return None if rows.empty else _record(_plain_text(rows.iloc[-1:]))
+            positions = positions[self._text_at("period", positions) == period]
+        return None if len(positions) == 0 else _record(self._frame(positions[-1:]))
 
     def latest(self, indicator_id: str, area_code: str | None = None) -> dict | None:
         """The latest total row of an area (default the authority) as a dict, or None."""
@@ -284,15 +295,15 @@ class Store:
         self._check_level(level)
         block = self._block(indicator_id, "total", level)
         if block is None:
-            return self._with_area_columns(self._empty, np.array([], dtype=np.int32))
+            return self._with_area_columns(np.arange(0))
         period_sort = self._period_sort(block, period, indicator_id, level)
-        positions = np.flatnonzero(block.period_sort == period_sort)
-        rows = block.rows.take(positions)
-        return self._with_area_columns(rows, block.area_ids[positions])
+        in_period = self._sorted_period_sort[block.start:block.stop] == period_sort
+        return self._with_area_columns(block.start + np.flatnonzero(in_period))
 
-    def _with_area_columns(self, rows: pd.DataFrame, area_ids: np.ndarray) -> pd.DataFrame:
-        extra = self._areas[list(AREA_EXTRA_COLUMNS)].take(self._area_table_row[area_ids])
-        rows = _plain_text(rows)
+    def _with_area_columns(self, positions: np.ndarray) -> pd.DataFrame:
+        rows = self._frame(positions)
+        area_rows = self._area_table_row[self._sorted_area_ids[positions]]
+        extra = self._areas[list(AREA_EXTRA_COLUMNS)].take(area_rows)
         for column in AREA_EXTRA_COLUMNS:
             rows[column] = extra[column].array
         return rows
@@ -332,23 +343,24 @@ class Store:
     def _breakdowns(self, indicator_id: str, breakdowns: Iterable[str], area_code: str | None,
                     period: str | None) -> pd.DataFrame:
         code = area_code or self.area_code
-        frames = [self._area_rows(indicator_id, name, code) for name in breakdowns]
-        frames = [frame for frame in frames if not frame.empty]
-        if not frames:
-            return self._empty.copy()
+        parts = [self._positions(indicator_id, name, code) for name in breakdowns]
+        positions = np.concatenate([np.arange(0), *parts])
+        if len(positions) == 0:
+            return self._frame(positions)
         if period is None:
-            wanted = max(int(frame["period_sort"].iloc[-1]) for frame in frames)
-            frames = [frame[frame["period_sort"].to_numpy() == wanted] for frame in frames]
+            latest = max(self._sorted_period_sort[part[-1]] for part in parts if len(part))
+            positions = positions[self._sorted_period_sort[positions] == latest]
         else:
-            frames = [frame[(frame["period"] == period).to_numpy()] for frame in frames]
-        return _plain_text(pd.concat(frames))
+            positions = positions[self._text_at("period", positions) == period]
+        return self._frame(positions)
 
     # --- areas ---------------------------------------------------------------------------------
 
     @cached_property
     def _areas_by_level(self) -> dict[str, pd.DataFrame]:
-        return {str(level): _plain_text(rows.sort_values("area_code"))
-                for level, rows in self._areas.groupby("level", observed=True)}
+        text = {c: "str" for c in ("area_code", "area_name", "level", "parent_code")}
+        areas = self._areas.astype(text).sort_values("area_code")
+        return {level: rows.reset_index(drop=True) for level, rows in areas.groupby("level")}
 
     def areas(self, level: str) -> pd.DataFrame:
         """The areas.parquet rows of one level, in area-code order."""
