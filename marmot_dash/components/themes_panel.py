@@ -64,25 +64,28 @@ def themes_panel(themes: Iterable[Theme], principle: int) -> html.Aside:
 
 
 def _panel_item(theme: Theme, principle: int) -> html.Li:
+    """A theme: title, summary, then why it is linked (shown for a linked theme, folded away
+    with the points for a cross-cutting one)."""
     title: list = [dcc.Link(theme.title, href=f"/themes#theme-{theme.id}")]
     if theme.cross_cutting:
         title.append(cross_cutting_badge())
+    reason = html.Div(
+        [html.Strong("Why it bears on this principle: "),
+         theme_markdown(theme.link_reason(principle), "theme-text theme-link-reason")],
+        className="themes-panel-reason",
+    )
+    points = html.Ul([html.Li(theme_markdown(point)) for point in theme.points])
+    folded = [reason, points] if theme.cross_cutting else [points]
     return html.Li(
         className="themes-panel-item" + (" cross-cutting" if theme.cross_cutting else ""),
         **{"data-theme-id": theme.id},
         children=[
             html.H3(title, className="themes-panel-title"),
             theme_markdown(theme.summary),
-            html.Div(
-                [html.Strong("Why it bears on this principle: "),
-                 theme_markdown(theme.link_reason(principle), "theme-text theme-link-reason")],
-                className="themes-panel-reason",
-            ),
+            *([] if theme.cross_cutting else [reason]),
             html.Details(
-                [
-                    html.Summary(f"Points ({len(theme.points)})"),
-                    html.Ul([html.Li(theme_markdown(point)) for point in theme.points]),
-                ],
+                [html.Summary(("Why, and the points" if theme.cross_cutting else "Points")
+                              + f" ({len(theme.points)})"), *folded],
                 className="themes-panel-points",
             ),
         ],

@@ -100,8 +100,8 @@ def theme_matrix(themes: list[Theme], principles: list[dict]) -> html.Section:
     )
     rows = [
         html.Tr(
-            [html.Th(dcc.Link(theme.title, href=f"#theme-{theme.id}"), scope="row")]
-            + [_matrix_cell(theme, int(p["id"])) for p in principles],
+            [html.Th(dcc.Link(theme.title, href=f"#theme-{theme.id}"), scope="row"),
+             *_matrix_cells(theme, principles)],
             **{"data-theme-id": theme.id},
         )
         for theme in themes
@@ -127,12 +127,16 @@ def theme_matrix(themes: list[Theme], principles: list[dict]) -> html.Section:
     )
 
 
-def _matrix_cell(theme: Theme, principle: int) -> html.Td:
+def _matrix_cells(theme: Theme, principles: list[dict]) -> list[html.Td]:
+    """One cell per principle; a cross-cutting theme gets one cell across them all."""
     if theme.cross_cutting:
-        return html.Td(CROSS_CUTTING_CELL, className="cross-cutting")
-    if principle in theme.principles:
-        return html.Td(LINKED_CELL, className="linked")
-    return html.Td(NOT_LINKED_CELL, className="not-linked")
+        return [html.Td(f"{CROSS_CUTTING_CELL}: bears on every principle",
+                        colSpan=len(principles), className="cross-cutting")]
+    return [
+        html.Td(LINKED_CELL, className="linked") if int(p["id"]) in theme.principles
+        else html.Td(NOT_LINKED_CELL, className="not-linked")
+        for p in principles
+    ]
 
 
 def theme_card(theme: Theme, principles: list[dict]) -> html.Article:
@@ -153,7 +157,7 @@ def theme_card(theme: Theme, principles: list[dict]) -> html.Article:
     if theme.callout is not None:
         children.append(html.P(
             ["Chart call-out: ", html.Q(theme.callout.text),
-             f" (on the {', '.join(theme.callout.views)} views)"],
+             f" (on {' and '.join(theme.callout.views)} charts)"],
             className="theme-callout",
         ))
     if theme.counts_by_group or theme.counts_by_stage:
