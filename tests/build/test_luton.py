@@ -7,11 +7,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import shapely
+from conftest import REPO_ROOT, shared_path
 
 from marmot_dash.data import load_dataset
 from marmot_dash.data.build import build_dataset, load_geography
-
-from conftest import REPO_ROOT, shared_path
 
 EXAMPLES = REPO_ROOT / "examples" / "luton"
 PATTERNS = {
