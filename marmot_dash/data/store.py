@@ -53,25 +53,34 @@ class _Columns:
             if column in TEXT_VALUE_COLUMNS:
                 categorical = (series.array if isinstance(series.dtype, pd.CategoricalDtype)
                                else pd.Categorical(series))
-                self.codes[column] = np.asarray(categorical.codes)
-                # code -1 (missing) picks the trailing None
-                self.labels[column] = np.append(
-                    categorical.categories.to_numpy(dtype=object), None)
+                self.codes[column] = np.asarray(categorical.codes)  # -1 where missing
+                self.labels[column] = pd.array(categorical.categories, dtype="str")
             else:
                 self.numbers[column] = series.to_numpy()
 
-    def label(self, column: str, row: int) -> Any:
-        return self.labels[column][self.codes[column][row]]
+    def label(self, column: str, row: int) -> str | None:
+        code = self.codes[column][row]
+        return None if code < 0 else str(self.labels[column][code])
 
-    def frame(self, rows: np.ndarray) -> pd.DataFrame:
-        """The value columns of dataset rows ``rows``, as a new DataFrame."""
-        data = {}
+    def text(self, column: str, rows: np.ndarray) -> pd.api.extensions.ExtensionArray:
+        """Column ``column`` at dataset rows ``rows`` as a ``str`` array."""
+        return self.labels[column].take(self.codes[column][rows], allow_fill=True)
+
+    def frame(self, rows: np.ndarray, extra: dict | None = None) -> pd.DataFrame:
+        """The value columns (then ``extra`` columns) of dataset rows ``rows``."""
+        data = {column: self.text(column, rows) if column in self.codes
+                else self.numbers[column][rows] for column in schema.VALUE_COLUMNS}
+        return pd.DataFrame({**data, **(extra or {})}, index=pd.RangeIndex(len(rows)))
+
+    def record(self, row: int) -> dict:
+        """Dataset row ``row`` as a dict of plain Python values (None for missing text)."""
+        record = {}
         for column in schema.VALUE_COLUMNS:
             if column in self.codes:
-                data[column] = self.labels[column][self.codes[column][rows]]
+                record[column] = self.label(column, row)
             else:
-                data[column] = self.numbers[column][rows]
-        return pd.DataFrame(data)
+                record[column] = self.numbers[column][row].item()
+        return record
 
 
 def _record(row: pd.DataFrame) -> dict:
@@ -103,7 +112,7 @@ class Store:
 
     def _number_areas(self) -> dict[str, int]:
         """An integer id per area code (values and areas.parquet), in code order."""
-        codes = pd.Index(self._columns.labels["area_code"][:-1]).union(
+        codes = pd.Index(self._columns.labels["area_code"]).union(
             pd.Index(self._areas["area_code"]))
         return {code: number for number, code in enumerate(codes)}
 
@@ -117,7 +126,7 @@ class Store:
     def _build_blocks(self) -> None:
         """Order the rows once and cut them into blocks per (indicator, breakdown, area type)."""
         columns = self._columns
-        id_of_code = np.array([self._area_ids[c] for c in columns.labels["area_code"][:-1]],
+        id_of_code = np.array([self._area_ids[c] for c in columns.labels["area_code"]],
                               dtype=np.int32)
         area_ids = id_of_code[columns.codes["area_code"]]
         key_codes = [columns.codes[key] for key in BLOCK_KEYS]
@@ -148,9 +157,9 @@ class Store:
         return tuple((int(sort), str(self._columns.label("period", row)))
                      for sort, row in zip(sorts, rows, strict=True))
 
-    def _frame(self, positions: np.ndarray) -> pd.DataFrame:
-        """The rows at ``positions`` of the store's order."""
-        return self._columns.frame(self._order[positions])
+    def _frame(self, positions: np.ndarray, extra: dict | None = None) -> pd.DataFrame:
+        """The rows at ``positions`` of the store's order (then ``extra`` columns)."""
+        return self._columns.frame(self._order[positions], extra)
 
     def _span(self, block: _Block, area_id: int) -> np.ndarray:
         """Positions (in the store's order) of one area's rows within a block."""
@@ -239,8 +248,7 @@ class Store:
         return np.concatenate(spans)
 
     def _text_at(self, column: str, positions: np.ndarray) -> np.ndarray:
-        columns = self._columns
-        return columns.labels[column][columns.codes[column][self._order[positions]]]
+        return np.asarray(self._columns.text(column, self._order[positions]), dtype=object)
 
     def periods(self, indicator_id: str, area_type: str = "la") -> list[str]:
         """Period labels of the indicator's totals for ``area_type``, ordered by period_sort."""
@@ -275,7 +283,7 @@ class Store:
         positions = self._positions(indicator_id, "total", area_code or self.area_code)
         if period is not None:
             positions = positions[self._text_at("period", positions) == period]
-        return None if len(positions) == 0 else _record(self._frame(positions[-1:]))
+        return None if len(positions) == 0 else self._columns.record(self._order[positions[-1]])
 
     def latest(self, indicator_id: str, area_code: str | None = None) -> dict | None:
         """The latest total row of an area (default the authority) as a dict, or None."""
@@ -301,12 +309,11 @@ class Store:
         return self._with_area_columns(block.start + np.flatnonzero(in_period))
 
     def _with_area_columns(self, positions: np.ndarray) -> pd.DataFrame:
-        rows = self._frame(positions)
         area_rows = self._area_table_row[self._sorted_area_ids[positions]]
-        extra = self._areas[list(AREA_EXTRA_COLUMNS)].take(area_rows)
-        for column in AREA_EXTRA_COLUMNS:
-            rows[column] = extra[column].array
-        return rows
+        return self._frame(positions, {
+            column: self._areas[column].array.take(area_rows, allow_fill=True)
+            for column in AREA_EXTRA_COLUMNS
+        })
 
     @staticmethod
     def _period_sort(block: _Block, period: str | None, indicator_id: str, where: str) -> int:
