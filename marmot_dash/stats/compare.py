@@ -41,7 +41,8 @@ TREND_ASSESSMENTS = (
 )
 """``recent_trend`` assessment: a significant trend read by polarity ("no_judgement" when the
 indicator has none), or the direction label when there is no significant trend."""
-TREND_METHODS = ("chi_squared_for_trend", "weighted_regression", "")
+TREND_METHODS = ("chi_squared_for_trend", "weighted_regression")
+"""The test ``recent_trend`` used ("" when the trend cannot be calculated)."""
 
 IMPROVED, WORSENED, INCREASED, DECREASED = "improved", "worsened", "increased", "decreased"
 CHANGE_LABELS = (IMPROVED, WORSENED, INCREASED, DECREASED, NO_SIGNIFICANT_CHANGE, NOT_COMPARED)
@@ -273,21 +274,19 @@ def _trend_matrix(
                  & (count <= denominator).all(-1))
     by_counts = enough & proportion & counts_ok
     by_regression = enough & ~by_counts
-    for rows, method in ((by_counts, _chi_squared_for_trend), (by_regression, None)):
-        if not rows.any():
-            continue
-        if method is None:
-            s, c, r = _weighted_regression(y[rows], lower[rows], upper[rows])
-        else:
-            s, c, r = method(count[rows], denominator[rows])
-        slope[rows], chi_squared[rows], robust[rows] = s, c, r
+    if by_counts.any():
+        slope[by_counts], chi_squared[by_counts], robust[by_counts] = _chi_squared_for_trend(
+            count[by_counts], denominator[by_counts])
+    if by_regression.any():
+        slope[by_regression], chi_squared[by_regression], robust[by_regression] = (
+            _weighted_regression(y[by_regression], lower[by_regression], upper[by_regression]))
     calculable = enough & np.isfinite(chi_squared)
     significant = calculable & robust & (chi_squared > TREND_THRESHOLD)
     direction = np.where(
         significant, np.where(slope > 0, INCREASING, DECREASING),
         np.where(calculable, NO_SIGNIFICANT_CHANGE, CANNOT_BE_CALCULATED),
     )
-    method = np.where(by_counts, TREND_METHODS[0], np.where(by_regression, TREND_METHODS[1], ""))
+    method = np.where(by_counts, TREND_METHODS[0], TREND_METHODS[1])
     return pd.DataFrame({
         "direction": direction,
         "assessment": _assess(direction, polarity),
