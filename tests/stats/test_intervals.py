@@ -19,6 +19,8 @@ def assert_mean_relative(actual, expected, tolerance=TOLERANCE):
     scale = np.mean(np.abs(expected[keep]))
     difference = np.mean(np.abs(actual[keep] - expected[keep]))
     assert difference / scale < tolerance if scale > tolerance else difference < tolerance
+    # Stricter than the package: every element, not just the column mean.
+    np.testing.assert_allclose(actual[keep], expected[keep], rtol=1e-10, atol=1e-14)
 
 
 @pytest.fixture(scope="module")
@@ -36,9 +38,9 @@ def used_rows(table):
 
 
 def test_wilson_matches_phe_proportion(proportions):
-    for (multiplier, confidence), rows in used_rows(proportions).groupby(
-        ["multiplier", "confidence"]
-    ):
+    groups = used_rows(proportions).groupby(["multiplier", "confidence"])
+    assert sum(len(rows) for _, rows in groups) == len(used_rows(proportions)) == 46
+    for (multiplier, confidence), rows in groups:
         value, lower, upper = wilson(rows["x"], rows["n"], confidence, multiplier)[:3]
         assert_mean_relative(value, rows["value"])
         assert_mean_relative(lower, rows["lowercl"])
@@ -57,7 +59,9 @@ def test_wilson_two_levels_in_one_call(proportions):
 
 
 def test_rate_matches_phe_rate(rates):
-    for (multiplier, confidence), rows in used_rows(rates).groupby(["multiplier", "confidence"]):
+    groups = used_rows(rates).groupby(["multiplier", "confidence"])
+    assert sum(len(rows) for _, rows in groups) == len(used_rows(rates)) == 40
+    for (multiplier, confidence), rows in groups:
         result = byars(rows["x"], rows["n"], confidence, multiplier)
         assert_mean_relative(result.value, rows["value"])
         assert_mean_relative(result.lower, rows["lowercl"])
