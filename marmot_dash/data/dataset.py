@@ -72,6 +72,8 @@ def _text_elements(series: pd.Series) -> bool | pd.Series:
         return pd.api.types.is_string_dtype(categories) or len(categories) == 0
     if pd.api.types.is_string_dtype(series.dtype) and series.dtype != object:
         return True
+    if pd.api.types.infer_dtype(series, skipna=True) in ("string", "empty"):
+        return True
     return series.map(lambda item: isinstance(item, str)).astype(bool)
 
 
@@ -85,7 +87,7 @@ def _number_elements(series: pd.Series) -> bool | pd.Series:
 
 
 def _whole_elements(series: pd.Series) -> pd.Series:
-    return series % 1 == 0
+    return _numbers(series) % 1 == 0
 
 
 TEXT = pa.Check(_text_elements, error="expected text")
@@ -350,7 +352,8 @@ def _failures(errors: SchemaErrors, frame: pd.DataFrame, key: Sequence[str]) -> 
 def _raise_first(
     errors: SchemaErrors, frame: pd.DataFrame, file: str, row_offset: int, key: Sequence[str]
 ) -> None:
-    """Raise the first failure (no row first, then the lowest row) as one DatasetError."""
+    """Raise the first failure (the lowest row; failures without a row last) as one
+    DatasetError."""
     cases = _failures(errors, frame, key)
     first = cases.iloc[0]
     row = None if pd.isna(first["index"]) else int(first["index"]) + row_offset
