@@ -284,11 +284,12 @@ def ratio(
 def local_quantiles(scores: Any, population: Any = None, n: int = 5) -> np.ndarray:
     """Local deprivation quantiles (1 = most deprived) for the small areas of one authority.
 
-    Areas are ordered by deprivation score, highest (most deprived) first, and each goes to
-    the quantile holding the mid-point of its slice of the cumulative population, so the
-    quantiles hold as nearly equal populations as whole areas allow (equal numbers of areas
-    when ``population`` is None). Areas with tied scores share their tie group's mid-point and
-    so always share a quantile. Returns integers 1..n in the input order.
+    The rule of ``phe_quantile`` in PHEindicatormethods (OHID): areas are ranked by score,
+    highest (most deprived) first, with tied scores sharing the better rank; an area whose
+    rank and all less deprived areas make up a share s of the areas goes to quantile
+    n + 1 - ceil(n s), so tied areas always share a quantile. With ``population`` the share
+    is of population instead of a count of areas, so the quantiles hold as nearly equal
+    populations as whole areas allow. Returns integers 1..n in the input order.
     """
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 2:
         raise ValueError(f"n must be a whole number of quantiles of at least 2, not {n!r}")
@@ -303,12 +304,13 @@ def local_quantiles(scores: Any, population: Any = None, n: int = 5) -> np.ndarr
         raise ValueError(f"scores: {len(score)} areas cannot fill {n} quantiles")
     order = np.argsort(-score, kind="stable")
     ordered_score, ordered_weight = score[order], weights[order]
-    cumulative = np.cumsum(ordered_weight)
-    tie_group = np.concatenate([[0], np.cumsum(ordered_score[1:] != ordered_score[:-1])])
-    group_end = cumulative[np.r_[np.flatnonzero(np.diff(tie_group)), len(score) - 1]]
-    group_start = np.r_[0, group_end[:-1]]
-    midpoint = (group_start + group_end)[tie_group] / 2 / cumulative[-1]
-    quantile = np.minimum(np.floor(midpoint * n).astype(int) + 1, n)
-    result = np.empty_like(quantile)
-    result[order] = quantile
+    total = ordered_weight.sum()
+    more_deprived = np.cumsum(ordered_weight) - ordered_weight
+    new_rank = np.r_[True, ordered_score[1:] != ordered_score[:-1]]
+    tie_start = np.maximum.accumulate(np.where(new_rank, np.arange(len(score)), 0))
+    at_or_below = total - more_deprived[tie_start]
+    # A little slack so that n * share landing on a whole number is not pushed up by rounding.
+    quantile = n + 1 - np.ceil(n * at_or_below / total - 1e-9).astype(int)
+    result = np.empty(len(score), dtype=int)
+    result[order] = np.clip(quantile, 1, n)
     return result

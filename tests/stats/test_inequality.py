@@ -159,6 +159,13 @@ def test_local_quantiles_equal_counts_most_deprived_first():
                                   [5, 5, 4, 4, 3, 3, 2, 2, 1, 1])
 
 
+def test_local_quantiles_follow_phe_quantile():
+    # phe_quantile: floor((n + 1) - ceiling(((N + 1) - rank) / (N / n))), rank 1 = highest.
+    scores = np.array([70.0, 60, 50, 40, 30, 20, 10])
+    np.testing.assert_array_equal(local_quantiles(scores, n=5), [1, 1, 2, 3, 3, 4, 5])
+    np.testing.assert_array_equal(local_quantiles(scores[::-1], n=5), [5, 4, 3, 3, 2, 1, 1])
+
+
 def test_local_quantiles_ties_share_a_quantile():
     quantiles = local_quantiles([9.0, 8.0, 8.0, 8.0, 5.0, 4.0, 3.0, 2.0, 1.0, 0.5], n=5)
     assert len(set(quantiles[1:4])) == 1

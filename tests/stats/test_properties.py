@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy.stats import rankdata
 
 from marmot_dash.stats.compare import POLARITIES, benchmark, compare_overlap
 from marmot_dash.stats.inequality import gap, local_quantiles, ratio
@@ -121,3 +122,15 @@ def test_local_quantiles_are_monotone_in_deprivation(scores, n):
     assert quantiles.min() >= 1 and quantiles.max() <= n
     order = np.argsort(-scores, kind="stable")
     assert np.all(np.diff(quantiles[order]) >= 0)
+
+
+@settings(max_examples=100)
+@given(st.lists(st.integers(min_value=0, max_value=20), min_size=10, max_size=80),
+       st.sampled_from([5, 10]))
+def test_local_quantiles_match_the_phe_quantile_formula(scores, n):
+    scores = np.array(scores, dtype=float)
+    count = len(scores)
+    rank = rankdata(scores.max() - scores, method="min")
+    expected = np.floor((n + 1) - np.ceil(((count + 1) - rank) / (count / n)))
+    expected[expected == 0] = 1
+    np.testing.assert_array_equal(local_quantiles(scores, n=n), expected)
