@@ -79,9 +79,14 @@ def _count_item(mark: Mark, count: int) -> html.Li:
     )
 
 
-def principle_tile(principle: Mapping, counts: Mapping[str, int], n_indicators: int) -> html.Li:
-    """A tile: the principle's name (a link to its page), title and early-impact scorecard."""
+def principle_tile(principle: Mapping, counts: Mapping[str, int]) -> html.Li:
+    """A tile: the principle's name (a link to its page), title and early-impact scorecard.
+
+    ``counts`` is a row of ``data.summaries.principle_scorecard``: ``indicators`` and the count
+    of each mark's key.
+    """
     number = int(principle["id"])
+    n_indicators = int(counts.get("indicators", 0))
     groups = [
         html.Div(
             className="score-group",
@@ -109,8 +114,12 @@ def principle_tile(principle: Mapping, counts: Mapping[str, int], n_indicators: 
                 className="tile-heading",
             ),
             html.P(str(principle["title"]), className="tile-title"),
-            html.P(f"{n_indicators} indicators", className="tile-indicators",
-                   **{"data-key": "indicators"}),
+            html.P(
+                [html.Span(str(n_indicators), className="count-number",
+                           **{"data-key": "indicators"}),
+                 " indicator" if n_indicators == 1 else " indicators"],
+                className="tile-indicators",
+            ),
             *groups,
             html.P(
                 className="red-red" + (" red-red-some" if red_red else ""),

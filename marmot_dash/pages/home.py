@@ -13,12 +13,13 @@ from marmot_dash.data.summaries import principle_scorecard
 def layout(**_query: str) -> html.Div:
     """Eight tiles in principle order, with how to read them."""
     dataset = get_dataset()
-    store = get_store()
     area = dataset.meta["area"]["name"]
-    tiles = []
-    for principle in dataset.principles.to_dict("records"):
-        card = principle_scorecard(store.summaries, int(principle["id"]))
-        tiles.append(principle_tile(principle, card, card["indicators"]))
+    scorecards = principle_scorecard(get_store().summaries).to_dict("records")
+    counts = {int(card["principle"]): card for card in scorecards}
+    tiles = [
+        principle_tile(principle, counts[int(principle["id"])])
+        for principle in dataset.principles.to_dict("records")
+    ]
     return html.Div(
         className="overview",
         children=[

@@ -1,0 +1,60 @@
+"""The overview in a real browser: eight tiles whose counts are the store's scorecards."""
+
+from __future__ import annotations
+
+import pytest
+
+from marmot_dash.data.summaries import principle_scorecard
+
+pytestmark = pytest.mark.browser
+
+
+def test_overview_has_no_serious_accessibility_violations(page, live_server, wait_for_dash,
+                                                          axe_violations):
+    page.goto(live_server + "/")
+    wait_for_dash(page)
+    assert axe_violations(page) == []
+
+
+def test_whole_tile_opens_its_principle(page, live_server, wait_for_dash):
+    page.goto(live_server + "/")
+    wait_for_dash(page)
+    box = page.locator("#tile-4 .tile-title").bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_url(live_server + "/principle/4")
+
+
+def test_overview_shows_eight_tiles_with_the_store_scorecards_and_the_banner(
+    page, live_server, live_store, wait_for_dash
+):
+    page.goto(live_server + "/")
+    wait_for_dash(page)
+    assert page.locator(".tile").count() == 8
+    for principle in live_store.principles().to_dict("records"):
+        number = int(principle["id"])
+        tile = page.locator(f"#tile-{number}")
+        assert principle["short_name"] in tile.locator("h2").inner_text()
+        assert tile.locator("a.tile-link").get_attribute("href") == f"/principle/{number}"
+        expected = principle_scorecard(live_store.summaries, number)
+        shown = {
+            key: int(text)
+            for key, text in tile.locator("[data-key]").evaluate_all(
+                "nodes => nodes.map(n => [n.dataset.key, n.textContent])")
+        }
+        assert shown == {key: value for key, value in expected.items() if key != "principle"}
+    banner = page.locator(".illustrative-banner")
+    assert banner.is_visible()
+    assert "not official statistics" in banner.inner_text()
+
+
+def test_every_count_has_words_and_a_symbol_not_just_colour(page, live_server, wait_for_dash):
+    page.goto(live_server + "/")
+    wait_for_dash(page)
+    items = page.locator(".tile .count, .tile .red-red").evaluate_all(
+        """nodes => nodes.map(n => [n.querySelector('.chip').textContent,
+                                    n.querySelector('.count-number').textContent,
+                                    n.querySelector('.count-words').textContent])"""
+    )
+    assert len(items) == 8 * 9
+    for symbol, number, words in items:
+        assert symbol.strip() and number.isdigit() and len(words.strip()) > 3
