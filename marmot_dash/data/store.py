@@ -83,13 +83,6 @@ class _Columns:
         return record
 
 
-def _record(row: pd.DataFrame) -> dict:
-    """One row as a dict of plain Python values (NaN for missing numbers)."""
-    record = row.iloc[0].to_dict()
-    return {key: (value.item() if isinstance(value, np.generic) else value)
-            for key, value in record.items()}
-
-
 class Store:
     """Indexed, read-only queries over one dataset (see each method's docstring)."""
 
@@ -101,6 +94,12 @@ class Store:
         self._catalogue = dataset.indicators.reset_index(drop=True)
         self._indicator_rows = {
             row["indicator_id"]: row for row in self._catalogue.to_dict(orient="records")
+        }
+        self._principle_rows = {int(row["id"]): row
+                                for row in self._principles.to_dict(orient="records")}
+        self._catalogue_by_principle = {
+            number: self._catalogue[self._catalogue["principle"] == number].reset_index(drop=True)
+            for number in self._principle_rows
         }
         self._areas = dataset.areas.reset_index(drop=True)
         self._columns = _Columns(dataset.values)
@@ -201,18 +200,17 @@ class Store:
 
     def principle(self, number: int) -> dict:
         """One principle as a dict; KeyError for an unknown number."""
-        match = self._principles[self._principles["id"] == int(number)]
-        if match.empty:
-            raise KeyError(f"unknown principle {number!r}: expected one of 1 to 8")
-        return _record(match)
+        try:
+            return dict(self._principle_rows[int(number)])
+        except (KeyError, TypeError, ValueError):
+            raise KeyError(f"unknown principle {number!r}: expected one of 1 to 8") from None
 
     def indicators(self, principle: int | None = None) -> pd.DataFrame:
         """The catalogue rows (all, or of one principle) in catalogue order."""
         if principle is None:
             return self._catalogue.copy()
         self.principle(principle)
-        rows = self._catalogue[self._catalogue["principle"] == int(principle)]
-        return rows.reset_index(drop=True)
+        return self._catalogue_by_principle[int(principle)].copy()
 
     def indicator(self, indicator_id: str) -> dict:
         """One catalogue row as a dict; KeyError for an unknown id."""
@@ -391,8 +389,11 @@ class Store:
 
         return summarise(self)
 
+    @cached_property
+    def _summary_rows(self) -> dict[str, dict[str, Any]]:
+        return {row["indicator_id"]: row for row in self.summaries.to_dict(orient="records")}
+
     def summary(self, indicator_id: str) -> dict[str, Any]:
         """The summary row of one indicator as a dict."""
         self.indicator(indicator_id)
-        rows = self.summaries[self.summaries["indicator_id"] == indicator_id]
-        return _record(rows)
+        return dict(self._summary_rows[indicator_id])
