@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import shutil
-import tempfile
+import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -654,13 +654,17 @@ def _carry_over(old: Path, new: Path) -> None:
             shutil.copy2(entry, new / entry.name, follow_symlinks=False)
 
 
+def _sibling(out_dir: Path, role: str) -> Path:
+    """An unused hidden name beside ``out_dir`` (created with the usual permissions later)."""
+    return out_dir.parent / f".{out_dir.name}.{role}-{uuid.uuid4().hex[:12]}"
+
+
 def _swap(new: Path, out_dir: Path) -> None:
     """Put ``new`` in place of ``out_dir`` by renames (the old one is kept until the last step)."""
     if not out_dir.exists():
         new.rename(out_dir)
         return
-    old = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=f".{out_dir.name}.old-"))
-    old.rmdir()
+    old = _sibling(out_dir, "old")
     out_dir.rename(old)
     try:
         new.rename(out_dir)
@@ -694,7 +698,8 @@ def write_dataset(
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     if out_dir.exists() and not out_dir.is_dir():
         raise DatasetError(str(out_dir), "exists and is not a directory")
-    new = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=f".{out_dir.name}.new-"))
+    new = _sibling(out_dir, "new")
+    new.mkdir()
     try:
         _write_files(new, meta=meta, principles=principles, indicators=indicators,
                      values=values, areas=areas, geo=geo, themes=themes)

@@ -325,3 +325,10 @@ def test_write_refuses_a_frame_without_a_column(tmp_path: Path, town_parts: dict
     assert (caught.value.file, caught.value.column) == (schema.AREAS_FILE, "level")
     assert not (tmp_path / "dataset").exists()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_written_directory_has_the_usual_permissions(tmp_path: Path, town_parts: dict) -> None:
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    out = write_dataset(tmp_path / "dataset", **town_parts)
+    assert out.stat().st_mode == plain.stat().st_mode
