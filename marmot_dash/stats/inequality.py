@@ -116,8 +116,47 @@ def sii(
     Refuses (``ValueError``) fewer than 5 or more than 100 quantiles, repeated quantiles,
     zero or missing populations, and missing values or uncertainty.
     """
-    q = as_float_array("quantile", quantile)
-    q, pop, y = broadcast(quantile=q, population=as_float_array("population", population),
+    if repetitions < MIN_REPETITIONS:
+        raise ValueError(f"repetitions must be at least {MIN_REPETITIONS}")
+    if not multiplier:
+        raise ValueError("multiplier must not be zero")
+    order, pop, y = _quantile_rows(quantile, population, value)
+    scale = _scale(value_type)
+    if scale:
+        _check_transformable(value_type, value=y)
+    se = _standard_errors(lower, upper, standard_error, order, len(y), value_type)
+    levels, several = confidence_levels(confidence)
+    sampled = scale[0](y) if scale else y
+    fit_transformed = bool(scale) and transform
+    operator = _regression_operator(pop)
+    intercept, slope = operator @ (sampled if fit_transformed else y)
+    rng = np.random.default_rng(seed)
+    draws = sampled[:, None] + se[:, None] * rng.standard_normal((len(y), repetitions))
+    if scale and not transform:
+        draws = scale[1](draws)
+    inverse = scale[1] if fit_transformed else None
+    point_sii, point_rii, point_intercept = _indices(intercept, slope, inverse, multiplier)
+    simulated_sii, simulated_rii, _ = _indices(*(operator @ draws), inverse, multiplier)
+    sii_lower, sii_upper = _order_statistics(simulated_sii, levels)
+    rii_lower, rii_upper = _order_statistics(simulated_rii, levels)
+
+    def limit(array: np.ndarray) -> float | np.ndarray:
+        return array if several else float(array[0])
+
+    return SiiResult(
+        float(point_sii), limit(sii_lower), limit(sii_upper),
+        float(point_rii), limit(rii_lower), limit(rii_upper),
+        float(point_intercept), len(y),
+    )
+
+
+def _quantile_rows(
+    quantile: Any, population: Any, value: Any
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Checked quantile rows: the order that sorts them (1 = most deprived first) and the
+    sorted populations and values."""
+    q, pop, y = broadcast(quantile=as_float_array("quantile", quantile),
+                          population=as_float_array("population", population),
                           value=as_float_array("value", value))
     require(q.ndim == 1, "quantile", "must be one-dimensional")
     require(~np.isnan(q), "quantile", "must not be missing")
@@ -128,37 +167,8 @@ def sii(
                          f"quantiles, not {len(q)}")
     require(pop > 0, "population", "must be greater than zero (and present) in every quantile")
     require(~np.isnan(y), "value", "must be present in every quantile")
-    if repetitions < MIN_REPETITIONS:
-        raise ValueError(f"repetitions must be at least {MIN_REPETITIONS}")
-    scale = _scale(value_type)
     order = np.argsort(q)
-    pop, y = pop[order], y[order]
-    if scale:
-        _check_transformable(value_type, value=y)
-    se = _standard_errors(lower, upper, standard_error, order, len(q), value_type)
-    sampled = scale[0](y) if scale else y
-    fit_transformed = bool(scale) and transform
-    operator = _regression_operator(pop)
-    intercept, slope = operator @ (sampled if fit_transformed else y)
-    levels, several = confidence_levels(confidence)
-    rng = np.random.default_rng(seed)
-    draws = sampled[:, None] + se[:, None] * rng.standard_normal((len(y), repetitions))
-    if scale and not transform:
-        draws = scale[1](draws)
-    sim_intercept, sim_slope = operator @ draws
-    inverse = scale[1] if fit_transformed else None
-    point = _indices(np.array([intercept]), np.array([slope]), inverse, multiplier)
-    simulated = _indices(sim_intercept, sim_slope, inverse, multiplier)
-    sii_limits = _order_statistics(simulated[0], levels)
-    rii_limits = _order_statistics(simulated[1], levels)
-    def limits(array: np.ndarray) -> float | np.ndarray:
-        return array if several else float(array[0])
-
-    return SiiResult(
-        float(point[0][0]), limits(sii_limits[0]), limits(sii_limits[1]),
-        float(point[1][0]), limits(rii_limits[0]), limits(rii_limits[1]),
-        float(point[2][0]), len(q),
-    )
+    return order, pop[order], y[order]
 
 
 def _standard_errors(
@@ -186,17 +196,15 @@ def _standard_errors(
 
 
 def _indices(
-    intercept: np.ndarray, slope: np.ndarray, inverse: Any, multiplier: float
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    intercept: Any, slope: Any, inverse: Any, multiplier: float
+) -> tuple[Any, Any, Any]:
     """(SII, RII, intercept) from fitted lines, on the value scale, with the multiplier."""
     if inverse is None:
         at_zero, at_one = intercept, intercept + slope
     else:
         at_zero, at_one = inverse(intercept), inverse(intercept + slope)
     with np.errstate(divide="ignore", invalid="ignore"):
-        rii = at_one / at_zero
-    if multiplier < 0:
-        rii = 1 / rii
+        rii = at_zero / at_one if multiplier < 0 else at_one / at_zero
     return (at_one - at_zero) * multiplier, rii, at_zero * abs(multiplier)
 
 
