@@ -117,6 +117,8 @@ def test_sii_two_levels_in_one_call():
         ({"lower": [2, 2, 3, 4, 5]}, "lower"),
         ({"value_type": "proportion"}, "value"),
         ({"repetitions": 10}, "repetitions"),
+        ({"multiplier": 0}, "multiplier"),
+        ({"value_type": 2}, "value_type"),
         ({"population": [1, 2, 3]}, "mismatched"),
     ],
 )
