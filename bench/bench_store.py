@@ -113,70 +113,97 @@ def england_areas() -> pd.DataFrame:
 
 def england_values(areas: pd.DataFrame) -> pd.DataFrame:
     """LSOA totals for every indicator and year, then the authority's and England's totals and
-    the authority's deprivation deciles; text columns categorical, as ``load_dataset`` gives."""
+    the authority's deprivation deciles. Text columns are categorical (as ``load_dataset``
+    gives them), assembled from codes so no column is ever held as 14 million strings."""
     rng = np.random.default_rng(2)
     lsoa = areas[areas["level"] == "lsoa"]
     n_years = len(YEARS)
-    per_indicator = N_LSOAS * n_years
-    n = N_INDICATORS * per_indicator
-    indicator_codes = np.repeat(np.arange(N_INDICATORS), per_indicator)
-    year_codes = np.tile(np.repeat(np.arange(n_years), N_LSOAS), N_INDICATORS)
-    area_index = np.tile(np.arange(N_LSOAS), N_INDICATORS * n_years)
-    decile = lsoa["imd_decile"].to_numpy(dtype=float)[area_index]
-    denominator = rng.integers(200, 2000, n).astype(float)
-    rate = np.clip(0.1 + 0.02 * (10 - decile) + 0.002 * year_codes, 0.01, 0.95)
-    count = rng.binomial(denominator.astype(np.int64), rate).astype(float)
-    value = 100 * count / denominator
-    half = 196 * np.sqrt(np.maximum(value / 100 * (1 - value / 100), 1e-4) / denominator)
+    n = N_INDICATORS * n_years * N_LSOAS
+    small = {
+        "indicator_id": np.repeat(np.arange(N_INDICATORS, dtype=np.int16), n_years * N_LSOAS),
+        "period": np.tile(np.repeat(np.arange(n_years, dtype=np.int16), N_LSOAS), N_INDICATORS),
+        "area_code": np.tile(np.arange(N_LSOAS, dtype=np.int32), N_INDICATORS * n_years),
+    }
+    small["area_name"] = small["area_code"]
+    decile = lsoa["imd_decile"].to_numpy(dtype=np.int16)[small["area_code"]]
+    small["denominator"] = rng.integers(200, 2000, n).astype(float)
+    rate = np.clip(0.1 + 0.02 * (10 - decile) + 0.002 * small["period"], 0.01, 0.95)
+    small["count"] = rng.binomial(small["denominator"].astype(np.int64), rate).astype(float)
+    del rate
     ids = [f"indicator_{k:02d}" for k in range(N_INDICATORS)]
     periods = [str(y) for y in YEARS]
-    small = pd.DataFrame({
-        "indicator_id": pd.Categorical.from_codes(indicator_codes, ids),
-        "area_code": pd.Categorical.from_codes(area_index, lsoa["area_code"].tolist()),
-        "area_name": pd.Categorical.from_codes(area_index, lsoa["area_name"].tolist()),
-        "area_type": pd.Categorical.from_codes(np.zeros(n, np.int8), ["lsoa"]),
-        "period": pd.Categorical.from_codes(year_codes, periods),
-        "period_sort": np.asarray(YEARS)[year_codes],
-        "breakdown": pd.Categorical.from_codes(np.zeros(n, np.int8), ["total"]),
-        "category": pd.Categorical.from_codes(np.zeros(n, np.int8), ["Total"]),
-        "category_sort": np.zeros(n, np.int64),
+    whole = whole_area_rows(small, decile, ids, periods)
+    categories = {
+        "indicator_id": ids,
+        "area_code": [*lsoa["area_code"], LA, ENGLAND],
+        "area_name": [*lsoa["area_name"], "England-wide authority", "England"],
+        "area_type": ["lsoa", "la", "england"],
+        "period": periods,
+        "breakdown": ["total", "deprivation_decile"],
+        "category": ["Total", *[f"Decile {d}" for d in range(1, 11)]],
+        "note": [],
+    }
+    small_codes = {"area_type": 0, "breakdown": 0, "category": 0, "note": -1}
+    columns = {}
+    for column, labels in categories.items():
+        codes = small.get(column, small_codes.get(column))
+        codes = np.broadcast_to(np.asarray(codes, dtype=np.int32), (n,))
+        whole_codes = pd.Categorical(whole[column], categories=labels).codes
+        columns[column] = pd.Categorical.from_codes(
+            np.concatenate([codes, whole_codes]), labels)
+    columns["period_sort"] = np.concatenate(
+        [np.asarray(YEARS)[small["period"]], whole["period"].astype(int)])
+    columns["category_sort"] = np.concatenate(
+        [np.zeros(n, np.int64), whole["category_sort"].to_numpy(dtype=np.int64)])
+    count = np.concatenate([small.pop("count"), whole["count"]])
+    denominator = np.concatenate([small.pop("denominator"), whole["denominator"]])
+    columns.update(proportion_columns(count, denominator))
+    return pd.DataFrame(columns)[list(schema.VALUE_COLUMNS)]
+
+
+def proportion_columns(count: np.ndarray, denominator: np.ndarray) -> dict[str, np.ndarray]:
+    """Value (%) and normal-approximation 95% and 99.8% limits (a bench needs no more)."""
+    value = 100 * count / denominator
+    half = 196 * np.sqrt(np.maximum(value / 100 * (1 - value / 100), 1e-4) / denominator)
+    return {
         "value": value, "lower_ci": np.maximum(value - half, 0),
         "upper_ci": np.minimum(value + half, 100),
         "lower_ci_998": np.maximum(value - 1.6 * half, 0),
         "upper_ci_998": np.minimum(value + 1.6 * half, 100),
         "count": count, "denominator": denominator,
-        "note": pd.Categorical.from_codes(np.full(n, -1, np.int8), []),
-    })
-    return pd.concat([small, whole_area_rows(small)], ignore_index=True)
+    }
 
 
-def whole_area_rows(small: pd.DataFrame) -> pd.DataFrame:
+def whole_area_rows(small: dict[str, np.ndarray], decile: np.ndarray, ids: list[str],
+                    periods: list[str]) -> pd.DataFrame:
     """The authority's and England's totals and the authority's deciles, from the LSOAs."""
-    decile = small["area_code"].map(
-        dict(zip(small["area_code"].cat.categories,
-                 np.arange(len(small["area_code"].cat.categories)) % 10 + 1, strict=True)))
-    keys = [small["indicator_id"], small["period"]]
+    n_years = len(periods)
+    series = small["indicator_id"].astype(np.int64) * n_years + small["period"]
+    n_series = N_INDICATORS * n_years
     parts = []
     for code, name, area_type in ((LA, "England-wide authority", "la"),
                                   (ENGLAND, "England", "england")):
-        totals = small.groupby(keys, observed=True)[["count", "denominator"]].sum()
-        parts.append(totals.assign(area_code=code, area_name=name, area_type=area_type,
-                                   breakdown="total", category="Total", category_sort=0))
-    deciles = small.groupby([*keys, decile.rename("decile")], observed=True)[
-        ["count", "denominator"]].sum().reset_index("decile")
-    parts.append(deciles.assign(
-        area_code=LA, area_name="England-wide authority", area_type="la",
-        breakdown="deprivation_decile", category="Decile " + deciles["decile"].astype(str),
-        category_sort=deciles["decile"]).drop(columns="decile"))
-    rows = pd.concat(parts).reset_index()
-    rows["period_sort"] = rows["period"].astype(int)
-    rows["value"] = 100 * rows["count"] / rows["denominator"]
-    half = 196 * np.sqrt(rows["value"] / 100 * (1 - rows["value"] / 100) / rows["denominator"])
-    rows["lower_ci"], rows["upper_ci"] = rows["value"] - half, rows["value"] + half
-    rows["lower_ci_998"] = rows["value"] - 1.6 * half
-    rows["upper_ci_998"] = rows["value"] + 1.6 * half
+        parts.append(pd.DataFrame({
+            "series": np.arange(n_series), "area_code": code, "area_name": name,
+            "area_type": area_type, "breakdown": "total", "category": "Total",
+            "category_sort": 0,
+            "count": np.bincount(series, small["count"], n_series),
+            "denominator": np.bincount(series, small["denominator"], n_series),
+        }))
+    by_decile = series * 10 + decile - 1
+    deciles = np.arange(n_series * 10)
+    parts.append(pd.DataFrame({
+        "series": deciles // 10, "area_code": LA, "area_name": "England-wide authority",
+        "area_type": "la", "breakdown": "deprivation_decile",
+        "category": [f"Decile {d % 10 + 1}" for d in deciles], "category_sort": deciles % 10 + 1,
+        "count": np.bincount(by_decile, small["count"], n_series * 10),
+        "denominator": np.bincount(by_decile, small["denominator"], n_series * 10),
+    }))
+    rows = pd.concat(parts, ignore_index=True)
+    rows["indicator_id"] = np.asarray(ids)[rows["series"] // n_years]
+    rows["period"] = np.asarray(periods)[rows["series"] % n_years]
     rows["note"] = None
-    return rows[list(schema.VALUE_COLUMNS)]
+    return rows
 
 
 def england_dataset() -> Dataset:
