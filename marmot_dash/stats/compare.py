@@ -175,7 +175,10 @@ def compare_overlap(
 
 
 class Trend(NamedTuple):
-    """A recent-trend marker (see ``recent_trend``)."""
+    """A recent-trend marker (see ``recent_trend``): ``direction`` (``TREND_LABELS``),
+    ``assessment`` (``TREND_ASSESSMENTS``), the fitted slope per period (on the logit scale
+    for the proportion test), the chi-squared statistic, the test used (``TREND_METHODS``,
+    "" when not calculated) and how many usable points the series has."""
 
     direction: str
     assessment: str
