@@ -80,8 +80,8 @@ def add_theme_callouts(
     for line, theme in enumerate(reversed(chosen)):
         fig.add_annotation(
             name=f"{CALLOUT_NAME_PREFIX}{theme.id}",
-            text=html.escape(theme.callout.text),
-            hovertext=html.escape(f"Theme from the qualitative work: {theme.title}"),
+            text=html.escape(theme.callout.text, quote=False),
+            hovertext=html.escape(f"Theme from the qualitative work: {theme.title}", quote=False),
             xref="paper",
             yref="paper",
             x=0,

@@ -11,7 +11,6 @@ from collections.abc import Mapping
 
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from marmot_dash.data.schema import COHORT_BREAKDOWNS
 from marmot_dash.figures.style import (
@@ -27,6 +26,7 @@ from marmot_dash.figures.style import (
 
 BREAKDOWN_TITLES = {"sex": "Sex", "age": "Age band", "ethnicity": "Ethnic group"}
 DEFAULT_SUPPRESSED_NOTE = "suppressed: fewer than 5"
+_PANEL_GAP = 0.1  # paper fraction between panels, room for the next panel's title
 _PANEL_COLOURS = dict(zip(COHORT_BREAKDOWNS, OKABE_ITO, strict=False))
 
 
@@ -69,9 +69,12 @@ def _extra_hover(rows: pd.DataFrame) -> list[str]:
     ]
 
 
-def _panel_trace(breakdown: str, rows: pd.DataFrame, ticks: list[str]) -> go.Bar:
+def _panel_trace(breakdown: str, rows: pd.DataFrame, ticks: list[str], number: int) -> dict:
     shown = rows["value"].notna()
-    return go.Bar(
+    return dict(
+        type="bar",
+        xaxis=f"x{_axis_suffix(number)}",
+        yaxis=f"y{_axis_suffix(number)}",
         x=rows["value"].where(shown).tolist(),
         y=ticks,
         orientation="h",
@@ -111,52 +114,78 @@ def build_cohorts(
     panels = _panels(cohorts)
     if not panels:
         return go.Figure(layout=base_layout())
-    heights = [max(len(rows), 1) for _, rows in panels]
-    fig = make_subplots(
-        rows=len(panels), cols=1, shared_xaxes=True, vertical_spacing=0.08,
-        row_heights=[h / sum(heights) for h in heights],
-        subplot_titles=[BREAKDOWN_TITLES.get(b, b.title()) for b, _ in panels],
-    )
-    for number, (breakdown, rows) in enumerate(panels, start=1):
+    domains = _panel_domains([max(len(rows), 1) for _, rows in panels])
+    traces, shapes, annotations = [], [], []
+    layout = base_layout(bargap=0.3, hovermode="closest", showlegend=False)
+    for number, ((breakdown, rows), domain) in enumerate(zip(panels, domains, strict=True), 1):
         ticks = _tick_labels(rows, reference.get(breakdown))
-        fig.add_trace(_panel_trace(breakdown, rows, ticks), row=number, col=1)
-        _mark_suppressed(fig, rows, ticks, number)
-        _mark_reference(fig, rows, reference.get(breakdown), number)
-        fig.update_yaxes(
-            type="category", categoryorder="array", categoryarray=ticks[::-1], showgrid=False,
-            ticks="", automargin=True, row=number, col=1,
+        traces.append(_panel_trace(breakdown, rows, ticks, number))
+        annotations.append(_panel_title(breakdown, domain))
+        annotations += _suppressed_notes(rows, ticks, number)
+        shapes += _reference_line(rows, reference.get(breakdown), number)
+        suffix = _axis_suffix(number)
+        last = number == len(panels)
+        layout[f"xaxis{suffix}"] = axis_style(
+            unit_label(indicator) if last else None, rangemode="tozero",
+            anchor=f"y{suffix}", showticklabels=last,
+            **({} if number == 1 else {"matches": "x"}),
         )
-    fig.update_layout(**base_layout(bargap=0.3, hovermode="closest", showlegend=False))
-    fig.update_xaxes(**axis_style(None, rangemode="tozero"))
-    fig.update_xaxes(title={"text": unit_label(indicator)}, row=len(panels), col=1)
-    return fig
+        layout[f"yaxis{suffix}"] = axis_style(
+            None, type="category", categoryorder="array", categoryarray=ticks[::-1],
+            showgrid=False, ticks="", domain=domain, anchor=f"x{suffix}",
+        )
+    layout["shapes"] = shapes
+    layout["annotations"] = annotations
+    return go.Figure(data=traces, layout=layout)
+
+
+def _panel_domains(sizes: list[int]) -> list[list[float]]:
+    """Vertical [bottom, top] of each panel, top panel first, heights by category count."""
+    space = 1 - _PANEL_GAP * (len(sizes) - 1)
+    top, domains = 1.0, []
+    for size in sizes:
+        bottom = max(top - space * size / sum(sizes), 0.0)
+        domains.append([round(bottom, 6), round(top, 6)])
+        top = bottom - _PANEL_GAP
+    return domains
+
+
+def _panel_title(breakdown: str, domain: list[float]) -> dict:
+    return {
+        "text": f"<b>{BREAKDOWN_TITLES.get(breakdown, breakdown.title())}</b>", "x": 0,
+        "y": domain[1], "xref": "paper", "yref": "paper", "xanchor": "left",
+        "yanchor": "bottom", "showarrow": False, "name": "panel",
+    }
 
 
 def _axis_suffix(number: int) -> str:
     return "" if number == 1 else str(number)
 
 
-def _mark_suppressed(fig: go.Figure, rows: pd.DataFrame, ticks: list[str], number: int) -> None:
-    for index in rows.index[rows["value"].isna()]:
-        fig.add_annotation(
-            x=0, y=ticks[index], xref=f"x{_axis_suffix(number)} domain",
-            yref=f"y{_axis_suffix(number)}", xanchor="left", showarrow=False, name="suppressed",
-            text=f"<i>{html.escape(_note(rows.loc[index]))}</i>",
-            font={"color": MUTED_COLOUR},
-        )
+def _suppressed_notes(rows: pd.DataFrame, ticks: list[str], number: int) -> list[dict]:
+    """A note where each suppressed bar would be, so the gap is labelled, not drawn as zero."""
+    return [
+        {
+            "x": 0, "y": ticks[index], "xref": f"x{_axis_suffix(number)} domain",
+            "yref": f"y{_axis_suffix(number)}", "xanchor": "left", "showarrow": False,
+            "name": "suppressed", "text": f"<i>{html.escape(_note(rows.loc[index]))}</i>",
+            "font": {"color": MUTED_COLOUR},
+        }
+        for index in rows.index[rows["value"].isna()]
+    ]
 
 
-def _mark_reference(
-    fig: go.Figure, rows: pd.DataFrame, category: str | None, number: int
-) -> None:
+def _reference_line(rows: pd.DataFrame, category: str | None, number: int) -> list[dict]:
+    """A dashed line at the reference group's value across its panel (none if suppressed)."""
     match = rows[rows["category"].astype(str) == category] if category else rows.iloc[0:0]
     if match.empty or pd.isna(match["value"].iloc[0]):
-        return
-    fig.add_shape(
-        type="line", xref=f"x{_axis_suffix(number)}", yref=f"y{_axis_suffix(number)} domain",
-        x0=float(match["value"].iloc[0]), x1=float(match["value"].iloc[0]), y0=0, y1=1,
-        line={"color": REFERENCE_COLOUR, "dash": "dash", "width": 1.5}, name="reference",
-    )
+        return []
+    value = float(match["value"].iloc[0])
+    return [{
+        "type": "line", "xref": f"x{_axis_suffix(number)}",
+        "yref": f"y{_axis_suffix(number)} domain", "x0": value, "x1": value, "y0": 0, "y1": 1,
+        "line": {"color": REFERENCE_COLOUR, "dash": "dash", "width": 1.5}, "name": "reference",
+    }]
 
 
 def describe_cohorts(

@@ -37,8 +37,9 @@ def _period(rows: pd.DataFrame) -> str:
     return str(rows["period"].iloc[0])
 
 
-def _bar_trace(rows: pd.DataFrame, name: str, colour: str, pattern: str = "") -> go.Bar:
-    return go.Bar(
+def _bar_trace(rows: pd.DataFrame, name: str, colour: str, pattern: str = "") -> dict:
+    return dict(
+        type="bar",
         x=rows["category_sort"].tolist(),
         y=rows["value"].tolist(),
         name=name,
@@ -125,29 +126,29 @@ def build_deprivation(
     at baseline.
     """
     latest = _ordered(breakdown)
-    fig = go.Figure()
+    traces, annotations = [], []
     if baseline is not None and not baseline.empty:
         then = _ordered(baseline)
-        fig.add_trace(_bar_trace(then, f"Baseline {_period(then)}".strip(), BASELINE_COLOUR, "/"))
-    fig.add_trace(_bar_trace(latest, f"Latest {_period(latest)}".strip(), LATEST_COLOUR))
+        traces.append(_bar_trace(then, f"Baseline {_period(then)}".strip(), BASELINE_COLOUR, "/"))
+    traces.append(_bar_trace(latest, f"Latest {_period(latest)}".strip(), LATEST_COLOUR))
     if sii is not None:
         x, y = sii_line(
             sii, len(latest), value_type=str(indicator.get("value_type") or ""),
             multiplier=_multiplier(indicator),
         )
-        fig.add_trace(
-            go.Scatter(
-                x=x, y=y, mode="lines", name="Slope index of inequality (fitted line)",
-                line={"color": SII_COLOUR, "width": 3, "dash": "dash"}, hoverinfo="skip",
-            )
-        )
-        fig.add_annotation(
-            text=_index_text(sii), xref="paper", yref="paper", x=1, y=1, xanchor="right",
-            yanchor="top", showarrow=False, align="right", name="sii",
-            bgcolor="rgba(255,255,255,0.85)", bordercolor=MUTED_COLOUR, borderwidth=1,
-        )
-    fig.update_layout(
-        **base_layout(barmode="group", bargap=0.2, hovermode="closest"),
+        traces.append({
+            "type": "scatter", "x": x, "y": y, "mode": "lines", "hoverinfo": "skip",
+            "name": "Slope index of inequality (fitted line)",
+            "line": {"color": SII_COLOUR, "width": 3, "dash": "dash"},
+        })
+        annotations.append({
+            "text": _index_text(sii), "xref": "paper", "yref": "paper", "x": 1, "y": 1,
+            "xanchor": "right", "yanchor": "top", "showarrow": False, "align": "right",
+            "name": "sii", "bgcolor": "rgba(255,255,255,0.85)", "bordercolor": MUTED_COLOUR,
+            "borderwidth": 1,
+        })
+    layout = base_layout(
+        barmode="group", bargap=0.2, hovermode="closest",
         xaxis=axis_style(
             "Deprivation (1 = most deprived)", tickmode="array",
             tickvals=latest["category_sort"].tolist(),
@@ -155,8 +156,9 @@ def build_deprivation(
             range=[0.4, len(latest) + 0.6],
         ),
         yaxis=axis_style(unit_label(indicator), rangemode="tozero"),
+        annotations=annotations,
     )
-    return fig
+    return go.Figure(data=traces, layout=layout)
 
 
 def _ends_gap(rows: pd.DataFrame) -> float | None:

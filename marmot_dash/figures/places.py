@@ -96,25 +96,37 @@ def _hover_template(unit: str) -> str:
     )
 
 
-def _comparison_traces(values: pd.DataFrame, geojson: dict, unit: str) -> list[go.Choroplethmap]:
-    """One single-colour layer per comparison label, so the legend names each colour."""
+def _map_trace(values: pd.DataFrame, geojson: dict, unit: str, name: str) -> dict:
+    return {
+        "type": "choroplethmap", "geojson": geojson, "featureidkey": FEATURE_ID_KEY,
+        "locations": values["area_code"].tolist(), "name": name,
+        "marker": {"line": {"color": "white", "width": 1}},
+        "customdata": _hover_rows(values), "hovertemplate": _hover_template(unit),
+    }
+
+
+def _comparison_colouring(values: pd.DataFrame) -> dict:
+    """Benchmark colours as a stepped scale, with the words on the colour bar's ticks.
+
+    One trace (so the boundaries are sent once) whose colour bar doubles as the legend.
+    """
     labels = _comparison_labels(values)
-    traces = []
-    for label in [*BENCHMARK_LABELS, *sorted(set(labels) - set(BENCHMARK_LABELS))]:
-        rows = values[labels == label]
-        if rows.empty:
-            continue
+    present = [b for b in BENCHMARK_LABELS if b in set(labels)]
+    present += sorted(set(labels) - set(BENCHMARK_LABELS))
+    steps = len(present)
+    scale = []
+    for index, label in enumerate(present):
         colour = benchmark_colour(label)
-        traces.append(
-            go.Choroplethmap(
-                geojson=geojson, featureidkey=FEATURE_ID_KEY,
-                locations=rows["area_code"].tolist(), z=[1] * len(rows),
-                colorscale=[[0, colour], [1, colour]], showscale=False, showlegend=True,
-                name=benchmark_word(label), marker={"line": {"color": "white", "width": 1}},
-                customdata=_hover_rows(rows), hovertemplate=_hover_template(unit),
-            )
-        )
-    return traces
+        scale += [[index / steps, colour], [(index + 1) / steps, colour]]
+    codes = labels.map({label: index for index, label in enumerate(present)})
+    return {
+        "z": codes.tolist(), "zmin": -0.5, "zmax": steps - 0.5, "colorscale": scale,
+        "colorbar": {
+            "tickmode": "array", "tickvals": list(range(steps)),
+            "ticktext": [benchmark_word(label) for label in present], "thickness": 14,
+            "title": {"text": "Compared with the authority", "side": "right"},
+        },
+    }
 
 
 def build_places_map(
@@ -128,30 +140,56 @@ def build_places_map(
     """A choropleth of ``values`` (area_code, area_name, value, lower_ci, upper_ci, comparison).
 
     ``colour_by="value"`` shades a colour-blind-safe sequential scale with a colour bar;
-    ``colour_by="comparison"`` uses the Fingertips benchmark colours with a legend of words.
-    The view is fitted to the boundaries. ``map_style`` other than ``white-bg`` needs tiles.
+    ``colour_by="comparison"`` uses the Fingertips benchmark colours with their words on the
+    colour bar. The view is fitted to the boundaries. ``map_style`` other than ``white-bg``
+    needs map tiles from the internet.
     """
     unit = unit_label(indicator)
+    trace = _map_trace(values, geojson, unit, indicator_name(indicator))
     if colour_by == "comparison":
-        traces = _comparison_traces(values, geojson, unit)
+        trace.update(_comparison_colouring(values))
     else:
-        traces = [
-            go.Choroplethmap(
-                geojson=geojson, featureidkey=FEATURE_ID_KEY,
-                locations=values["area_code"].tolist(), z=values["value"].tolist(),
-                colorscale=MAP_COLOURSCALE, marker={"line": {"color": "white", "width": 1}},
-                colorbar={"title": {"text": unit, "side": "right"}, "thickness": 14},
-                customdata=_hover_rows(values), hovertemplate=_hover_template(unit),
-                name=indicator_name(indicator),
-            )
-        ]
+        trace.update({
+            "z": values["value"].tolist(), "colorscale": MAP_COLOURSCALE,
+            "colorbar": {"title": {"text": unit, "side": "right"}, "thickness": 14},
+        })
     centre, zoom = fit_view(geojson_bounds(geojson))
-    fig = go.Figure(data=traces)
-    fig.update_layout(
-        **base_layout(margin={"l": 10, "r": 10, "t": 40, "b": 60}),
+    layout = base_layout(
+        margin={"l": 10, "r": 10, "t": 40, "b": 60},
         map={"style": map_style, "center": centre, "zoom": zoom},
     )
-    return fig
+    return go.Figure(data=[trace], layout=layout)
+
+
+def _bar_trace(rows: pd.DataFrame, label: str, unit: str) -> dict:
+    word = benchmark_word(label)
+    return {
+        "type": "bar", "x": rows["value"].tolist(), "y": rows["area_name"].tolist(),
+        "orientation": "h", "name": word,
+        "marker": {"color": benchmark_colour(label), "line": {"color": "#333333", "width": 0.5}},
+        "error_x": {
+            "type": "data", "symmetric": False, "color": REFERENCE_COLOUR, "thickness": 1,
+            "array": (rows["upper_ci"] - rows["value"]).tolist(),
+            "arrayminus": (rows["value"] - rows["lower_ci"]).tolist(),
+        },
+        "text": [word] * len(rows), "textposition": "inside", "insidetextanchor": "start",
+        "textfont": {"color": "white" if label in _DARK_FILLS else "#1A1A1A"},
+        "customdata": _hover_rows(rows), "hovertemplate": _hover_template(unit),
+    }
+
+
+def _reference_marks(value: float, label: str) -> tuple[dict, dict]:
+    shape = {
+        "type": "line", "xref": "x", "yref": "paper", "x0": value, "x1": value, "y0": 0,
+        "y1": 1, "line": {"color": REFERENCE_COLOUR, "width": 2, "dash": "dash"},
+        "name": "reference",
+    }
+    annotation = {
+        "x": value, "y": 1, "xref": "x", "yref": "paper", "xanchor": "left", "yanchor": "top",
+        "xshift": 4, "showarrow": False, "bgcolor": "rgba(255,255,255,0.85)",
+        "name": "reference", "text": f"{label} {format_value(value)}",
+    }
+    return shape, annotation
 
 
 def build_places_bar(
@@ -169,48 +207,28 @@ def build_places_bar(
     ranked = values.dropna(subset=["value"]).sort_values("value", ascending=True)
     labels = _comparison_labels(ranked)
     unit = unit_label(indicator)
-    fig = go.Figure()
-    for label in [*BENCHMARK_LABELS, *sorted(set(labels) - set(BENCHMARK_LABELS))]:
-        rows = ranked[labels == label]
-        if rows.empty:
-            continue
-        fig.add_trace(
-            go.Bar(
-                x=rows["value"].tolist(), y=rows["area_name"].tolist(), orientation="h",
-                name=benchmark_word(label),
-                marker={"color": benchmark_colour(label), "line": {"color": "#333", "width": 0.5}},
-                error_x={
-                    "type": "data", "symmetric": False, "color": REFERENCE_COLOUR, "thickness": 1,
-                    "array": (rows["upper_ci"] - rows["value"]).tolist(),
-                    "arrayminus": (rows["value"] - rows["lower_ci"]).tolist(),
-                },
-                text=[benchmark_word(label)] * len(rows), textposition="inside",
-                insidetextanchor="start",
-                textfont={"color": "white" if label in _DARK_FILLS else "#1A1A1A"},
-                customdata=_hover_rows(rows), hovertemplate=_hover_template(unit),
-            )
-        )
+    order = [*BENCHMARK_LABELS, *sorted(set(labels) - set(BENCHMARK_LABELS))]
+    traces = [
+        _bar_trace(ranked[labels == label], label, unit) for label in order
+        if (labels == label).any()
+    ]
+    shapes, annotations = [], []
     if reference_value is not None and not pd.isna(reference_value):
-        fig.add_shape(
-            type="line", xref="x", yref="paper", x0=reference_value, x1=reference_value,
-            y0=0, y1=1, line={"color": REFERENCE_COLOUR, "width": 2, "dash": "dash"},
-            name="reference",
-        )
-        fig.add_annotation(
-            x=reference_value, y=1, xref="x", yref="paper", xanchor="left", yanchor="top",
-            xshift=4, showarrow=False, bgcolor="rgba(255,255,255,0.85)", name="reference",
-            text=f"{reference_label} {format_value(reference_value)}",
-        )
-    fig.update_layout(
-        **base_layout(barmode="overlay", bargap=0.25, hovermode="closest",
-                      uniformtext={"minsize": 9, "mode": "hide"}),
+        shape, annotation = _reference_marks(float(reference_value), reference_label)
+        shapes.append(shape)
+        annotations.append(annotation)
+    layout = base_layout(
+        barmode="overlay", bargap=0.25, hovermode="closest",
+        uniformtext={"minsize": 9, "mode": "hide"},
         xaxis=axis_style(unit),
         yaxis=axis_style(
             None, type="category", categoryorder="array",
             categoryarray=ranked["area_name"].tolist(), showgrid=False, ticks="",
         ),
+        shapes=shapes,
+        annotations=annotations,
     )
-    return fig
+    return go.Figure(data=traces, layout=layout)
 
 
 def describe_places(

@@ -74,24 +74,18 @@ def frame(
             "text": "<br>".join(lines),
             "font": {"size": SOURCE_SIZE + 3, "color": MUTED_COLOUR},
         }
-    fig.update_layout(
-        title=title_layout,
-        margin={"t": top, "b": bottom},
-        legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1, "yanchor": "bottom",
-                "yref": "paper"},
-    )
-    fig.add_annotation(
-        text=f"Source: {html.escape(source)}",
-        name="source",
-        xref="paper",
-        yref="paper",
-        x=0,
-        y=0,
-        xanchor="left",
-        yanchor="top",
-        yshift=-(bottom - _EDGE - SOURCE_SIZE),
-        showarrow=False,
-        align="left",
-        font={"size": SOURCE_SIZE, "color": MUTED_COLOUR},
-    )
+    source_line = {
+        "text": f"Source: {html.escape(source)}", "name": "source", "xref": "paper",
+        "yref": "paper", "x": 0, "y": 0, "xanchor": "left", "yanchor": "top",
+        "yshift": -(bottom - _EDGE - SOURCE_SIZE), "showarrow": False, "align": "left",
+        "font": {"size": SOURCE_SIZE, "color": MUTED_COLOUR},
+    }
+    # Plain attribute assignment: several times faster than update_layout on a built figure.
+    layout = fig.layout
+    layout.title = title_layout
+    layout.margin.t = top
+    layout.margin.b = bottom
+    layout.legend = {"orientation": "h", "x": 0, "xanchor": "left", "y": 1, "yanchor": "bottom",
+                     "yref": "paper"}
+    layout.annotations = [*layout.annotations, source_line]
     return fig

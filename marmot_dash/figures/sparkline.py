@@ -19,26 +19,22 @@ def build_sparkline(values: Sequence[float], *, colour: str) -> go.Figure:
     """
     points = [None if v is None or math.isnan(float(v)) else float(v) for v in values]
     last = max((i for i, v in enumerate(points) if v is not None), default=None)
-    fig = go.Figure(
-        go.Scatter(
-            x=list(range(len(points))), y=points, mode="lines",
-            line={"color": colour, "width": 2}, hoverinfo="skip", connectgaps=False,
-        )
-    )
+    traces = [{
+        "type": "scatter", "x": list(range(len(points))), "y": points, "mode": "lines",
+        "line": {"color": colour, "width": 2}, "hoverinfo": "skip", "connectgaps": False,
+    }]
     if last is not None:
-        fig.add_trace(
-            go.Scatter(
-                x=[last], y=[points[last]], mode="markers", hoverinfo="skip",
-                marker={"color": colour, "size": 6},
-            )
-        )
-    fig.update_layout(
-        width=SPARKLINE_WIDTH, height=SPARKLINE_HEIGHT, margin={"l": 2, "r": 4, "t": 4, "b": 4},
-        paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)", showlegend=False,
-        hovermode=False, dragmode=False, xaxis=_HIDDEN_AXIS, yaxis=_HIDDEN_AXIS,
-        template="none",
-    )
-    return fig
+        traces.append({
+            "type": "scatter", "x": [last], "y": [points[last]], "mode": "markers",
+            "hoverinfo": "skip", "marker": {"color": colour, "size": 6},
+        })
+    layout = {
+        "width": SPARKLINE_WIDTH, "height": SPARKLINE_HEIGHT,
+        "margin": {"l": 2, "r": 4, "t": 4, "b": 4}, "paper_bgcolor": "rgba(0,0,0,0)",
+        "plot_bgcolor": "rgba(0,0,0,0)", "showlegend": False, "hovermode": False,
+        "dragmode": False, "xaxis": _HIDDEN_AXIS, "yaxis": _HIDDEN_AXIS, "template": "none",
+    }
+    return go.Figure(data=traces, layout=layout)
 
 
 def describe_sparkline(values: Sequence[float]) -> str:

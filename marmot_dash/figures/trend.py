@@ -35,9 +35,15 @@ def _text(value: object) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
+_COLUMNS = (
+    "area_code", "area_name", "area_type", "period", "period_sort", "value", "lower_ci",
+    "upper_ci", "benchmark",
+)
+
+
 def _split_areas(series: pd.DataFrame, area_code: str) -> dict[str, pd.DataFrame]:
     """The authority's, England's and the region's rows, each ordered by period."""
-    ordered = series.sort_values("period_sort")
+    ordered = series.loc[:, [c for c in _COLUMNS if c in series]].sort_values("period_sort")
     parts = {
         "la": ordered[ordered["area_code"] == area_code],
         "england": ordered[ordered["area_type"] == "england"],
@@ -51,11 +57,12 @@ def _area_name(rows: pd.DataFrame, fallback: str) -> str:
     return str(names.iloc[0]) if not names.empty else fallback
 
 
-def _band_trace(rows: pd.DataFrame, name: str, colour: str, group: str) -> go.Scatter:
+def _band_trace(rows: pd.DataFrame, name: str, colour: str, group: str) -> dict:
     """The 95% interval as one closed polygon (upper limits out, lower limits back)."""
     known = rows.dropna(subset=["lower_ci", "upper_ci"])
     periods = known["period"].tolist()
-    return go.Scatter(
+    return dict(
+        type="scatter",
         x=periods + periods[::-1],
         y=known["upper_ci"].tolist() + known["lower_ci"].tolist()[::-1],
         fill="toself",
@@ -76,8 +83,9 @@ def _hover_data(rows: pd.DataFrame) -> list[list[str]]:
     ]
 
 
-def _line_trace(rows: pd.DataFrame, key: str, name: str, with_markers: bool) -> go.Scatter:
-    return go.Scatter(
+def _line_trace(rows: pd.DataFrame, key: str, name: str, with_markers: bool) -> dict:
+    return dict(
+        type="scatter",
         x=rows["period"].tolist(),
         y=rows["value"].tolist(),
         mode="lines+markers" if with_markers else "lines",
@@ -103,7 +111,7 @@ def _versus_england(label: str) -> str:
     return f"{benchmark_word(label)} {joiner} England"
 
 
-def _benchmark_point_traces(rows: pd.DataFrame, name: str) -> list[go.Scatter]:
+def _benchmark_point_traces(rows: pd.DataFrame, name: str) -> list[dict]:
     """The authority's points, one trace per benchmark label: colour, symbol and word."""
     labels = rows["benchmark"].fillna("not_compared").astype(str) if "benchmark" in rows else (
         pd.Series("not_compared", index=rows.index)
@@ -114,7 +122,8 @@ def _benchmark_point_traces(rows: pd.DataFrame, name: str) -> list[go.Scatter]:
         if points.empty:
             continue
         traces.append(
-            go.Scatter(
+            dict(
+        type="scatter",
                 x=points["period"].tolist(),
                 y=points["value"].tolist(),
                 mode="markers",
@@ -144,48 +153,53 @@ def _period_order(series: pd.DataFrame, *extra: str | None) -> list[str]:
     return periods + [p for p in dict.fromkeys(extra) if p and p not in periods]
 
 
-def _category_anchor(periods: list[str]) -> go.Scatter:
+def _category_anchor(periods: list[str]) -> dict:
     """An invisible trace holding every period in order, so category indices follow it.
 
     Shapes and annotations on a category axis take the category's index, not its label
     (a label such as "2016" would be read as the number 2016).
     """
-    return go.Scatter(
+    return dict(
+        type="scatter",
         x=periods, y=[None] * len(periods), mode="markers", showlegend=False,
         hoverinfo="skip", name="periods",
     )
 
 
-def _mark_baseline(fig: go.Figure, baseline_period: str, position: int) -> None:
-    fig.add_shape(
-        type="line", xref="x", yref="paper", x0=position, x1=position, y0=0, y1=1,
-        line={"color": MUTED_COLOUR, "dash": "dashdot", "width": 2}, name="baseline",
-    )
-    fig.add_annotation(
-        x=position, y=1, xref="x", yref="paper", text=f"Baseline {baseline_period}",
-        showarrow=False, xanchor="left", yanchor="top", xshift=4, name="baseline",
-        font={"color": MUTED_COLOUR},
-    )
+def _baseline_marks(baseline_period: str, position: int) -> tuple[dict, dict]:
+    """A vertical line at the baseline period and its label (shape, annotation)."""
+    shape = {
+        "type": "line", "xref": "x", "yref": "paper", "x0": position, "x1": position,
+        "y0": 0, "y1": 1, "name": "baseline",
+        "line": {"color": MUTED_COLOUR, "dash": "dashdot", "width": 2},
+    }
+    label = {
+        "x": position, "y": 1, "xref": "x", "yref": "paper", "text": f"Baseline {baseline_period}",
+        "showarrow": False, "xanchor": "left", "yanchor": "top", "xshift": 4, "name": "baseline",
+        "font": {"color": MUTED_COLOUR},
+    }
+    return shape, label
 
 
-def _mark_target(fig: go.Figure, target: float, target_period: str | None) -> None:
-    fig.add_shape(
-        type="line", xref="paper", yref="y", x0=0, x1=1, y0=target, y1=target,
-        line={"color": REFERENCE_COLOUR, "dash": "dot", "width": 1.5}, name="target",
-    )
+def _target_marks(target: float, target_period: str | None) -> tuple[dict, dict, list[dict]]:
+    """A dotted line at the target, its label, and a star at its period if given."""
     label = f"Target {format_value(target)}" + (f" by {target_period}" if target_period else "")
-    if target_period:
-        fig.add_trace(
-            go.Scatter(
-                x=[target_period], y=[target], mode="markers", name=label,
-                marker={"symbol": "star", "size": 16, "color": REFERENCE_COLOUR},
-                hovertemplate=f"{label}<extra></extra>",
-            )
-        )
-    fig.add_annotation(
-        x=1, y=target, xref="paper", yref="y", text=label, showarrow=False, xanchor="right",
-        yanchor="bottom", name="target", font={"color": REFERENCE_COLOUR},
-    )
+    shape = {
+        "type": "line", "xref": "paper", "yref": "y", "x0": 0, "x1": 1, "y0": target,
+        "y1": target, "name": "target",
+        "line": {"color": REFERENCE_COLOUR, "dash": "dot", "width": 1.5},
+    }
+    annotation = {
+        "x": 1, "y": target, "xref": "paper", "yref": "y", "text": label, "showarrow": False,
+        "xanchor": "right", "yanchor": "bottom", "name": "target",
+        "font": {"color": REFERENCE_COLOUR},
+    }
+    stars = [] if not target_period else [{
+        "type": "scatter", "x": [target_period], "y": [target], "mode": "markers", "name": label,
+        "marker": {"symbol": "star", "size": 16, "color": REFERENCE_COLOUR},
+        "hovertemplate": f"{label}<extra></extra>",
+    }]
+    return shape, annotation, stars
 
 
 def build_trend(
@@ -205,31 +219,37 @@ def build_trend(
     by ``area_code``), England and the region (by ``area_type``), plus ``benchmark``.
     """
     periods = _period_order(series, baseline_period, target_period)
-    fig = go.Figure(_category_anchor(periods))
     parts = _split_areas(series, area_code)
     names = {"la": area_code, "england": "England", "region": "Region"}
-    for key in ("england", "region", "la"):
-        if key in parts:
-            names[key] = _area_name(parts[key], names[key])
-            fig.add_trace(_band_trace(parts[key], names[key], AREA_COLOURS[key], key))
-    for key in ("england", "region", "la"):
-        if key in parts:
-            fig.add_trace(_line_trace(parts[key], key, names[key], with_markers=key != "la"))
+    present = [key for key in ("england", "region", "la") if key in parts]
+    for key in present:
+        names[key] = _area_name(parts[key], names[key])
+    traces = [_category_anchor(periods)]
+    traces += [_band_trace(parts[key], names[key], AREA_COLOURS[key], key) for key in present]
+    traces += [_line_trace(parts[key], key, names[key], key != "la") for key in present]
     if "la" in parts:
-        fig.add_traces(_benchmark_point_traces(parts["la"], names["la"]))
+        traces += _benchmark_point_traces(parts["la"], names["la"])
+    shapes, annotations = [], []
     if baseline_period:
-        _mark_baseline(fig, baseline_period, periods.index(baseline_period))
+        shape, label = _baseline_marks(baseline_period, periods.index(baseline_period))
+        shapes.append(shape)
+        annotations.append(label)
     if target is not None and not pd.isna(target):
-        _mark_target(fig, float(target), target_period)
-    fig.update_layout(
-        **base_layout(hovermode="closest"),
+        shape, label, stars = _target_marks(float(target), target_period)
+        shapes.append(shape)
+        annotations.append(label)
+        traces += stars
+    layout = base_layout(
+        hovermode="closest",
         xaxis=axis_style(
-            "Period", type="category", categoryorder="array",
-            categoryarray=periods, showgrid=False,
+            "Period", type="category", categoryorder="array", categoryarray=periods,
+            showgrid=False,
         ),
         yaxis=axis_style(unit_label(indicator)),
+        shapes=shapes,
+        annotations=annotations,
     )
-    return fig
+    return go.Figure(data=traces, layout=layout)
 
 
 def describe_trend(

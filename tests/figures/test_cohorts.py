@@ -14,8 +14,12 @@ def test_one_panel_per_breakdown_in_order(cohorts, indicator):
     assert [t.name for t in fig.data] == ["Sex", "Ethnic group"]
     assert [t.orientation for t in fig.data] == ["h", "h"]
     assert fig.data[1].yaxis == "y2"
-    titles = [a.text for a in fig.layout.annotations]
-    assert "Sex" in titles and "Ethnic group" in titles
+    titles = [a.text for a in fig.layout.annotations if a.name == "panel"]
+    assert titles == ["<b>Sex</b>", "<b>Ethnic group</b>"]
+    top, lower = fig.layout.yaxis.domain, fig.layout.yaxis2.domain
+    assert top[1] == 1 and lower[0] == 0 and lower[1] < top[0]
+    assert top[1] - top[0] < lower[1] - lower[0]  # 2 categories against 3
+    assert fig.layout.xaxis2.matches == "x"
 
 
 def test_suppressed_row_is_a_labelled_gap_not_zero(cohorts, indicator):

@@ -47,10 +47,16 @@ def test_map_by_comparison_names_each_colour(places, geojson, indicator):
     fig = build_places_map(places, geojson, indicator=indicator, colour_by="comparison",
                            map_style="open-street-map")
     assert fig.layout.map.style == "open-street-map"
-    names = {t.name: t for t in fig.data}
-    assert set(names) == {"Better", "Similar", "Worse"}
-    assert names["Worse"].colorscale[0][1] == BENCHMARK_COLOURS["worse"]
-    assert list(names["Worse"].locations) == ["W01"]
+    (trace,) = fig.data  # one trace: the boundaries are sent once
+    words = list(trace.colorbar.ticktext)
+    assert words == ["Better", "Similar", "Worse"]
+    worse = words.index("Worse")
+    assert list(trace.z) == [worse, words.index("Similar"), words.index("Better")]
+    steps = len(words)
+    band = trace.colorscale[2 * worse : 2 * worse + 2]  # the stepped band of code "worse"
+    assert [stop for stop, _ in band] == [worse / steps, (worse + 1) / steps]
+    assert {colour for _, colour in band} == {BENCHMARK_COLOURS["worse"]}
+    assert trace.zmin == -0.5 and trace.zmax == steps - 0.5
 
 
 def test_bars_ranked_with_intervals_coloured_and_labelled(places, indicator):
