@@ -111,14 +111,20 @@ def wilson(
     levels, several = confidence_levels(confidence)
     z = normal_quantile(levels)
     xl, nl = with_levels(x), with_levels(n)
+    p = xl / nl
+    z2 = z * z
     with np.errstate(invalid="ignore"):
-        root = z * np.sqrt(z**2 + 4 * xl * (1 - xl / nl))
-        lower = (2 * xl + z**2 - root) / (2 * (nl + z**2))
-        upper = (2 * xl + z**2 + root) / (2 * (nl + z**2))
-    certain = np.isinf(z) & ~np.isnan(xl / nl)
+        root = z * np.sqrt(z2 + 4 * xl * (1 - p))
+        centre, spread = 2 * xl + z2, 2 * (nl + z2)
+        lower = (centre - root) / spread
+        upper = (centre + root) / spread
     # At x = 0 or x = n a limit equals the proportion (0 or 1); keep rounding from crossing.
-    lower = np.where(certain, 0.0, np.clip(np.minimum(lower, xl / nl), 0, 1)) * multiplier
-    upper = np.where(certain, 1.0, np.clip(np.maximum(upper, xl / nl), 0, 1)) * multiplier
+    lower = np.clip(np.minimum(lower, p), 0, 1)
+    upper = np.clip(np.maximum(upper, p), 0, 1)
+    if np.isinf(z).any():
+        certain = np.isinf(z) & ~np.isnan(p)
+        lower, upper = np.where(certain, 0.0, lower), np.where(certain, 1.0, upper)
+    lower, upper = lower * multiplier, upper * multiplier
     return Interval(
         shape_value(x / n * multiplier, scalar),
         shape_output(lower, scalar, several),
