@@ -110,9 +110,11 @@ class Store:
     # --- building ------------------------------------------------------------------------------
 
     def _number_areas(self) -> dict[str, int]:
-        """An integer id per area code (values and areas.parquet), in code order."""
+        """An integer id per known area code (values, areas.parquet, the authority and its
+        comparators), in code order."""
+        named = [self.area_code, *[c["code"] for c in self.comparators]]
         codes = pd.Index(self._columns.labels["area_code"]).union(
-            pd.Index(self._areas["area_code"]))
+            pd.Index(self._areas["area_code"])).union(pd.Index(named))
         return {code: number for number, code in enumerate(codes)}
 
     def _area_table_positions(self) -> np.ndarray:

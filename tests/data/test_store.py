@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from marmot_dash.data import Store, load_dataset, schema
+from marmot_dash.data import Store, load_dataset, schema, write_dataset
 
 from .town import ENGLAND, LA, LSOAS, REGION, WARDS
 
@@ -154,3 +154,12 @@ def test_answers_are_copies(store: Store) -> None:
     first = store.series("smoking")
     first.loc[0, "value"] = -1
     assert store.series("smoking").loc[0, "value"] != -1
+
+
+def test_a_comparator_without_values_gives_no_rows(town_parts: dict, tmp_path: Path) -> None:
+    meta = town_parts["meta"]
+    meta["comparators"].append({"code": "E07000001", "name": "Neighbour",
+                                "area_type": "comparator"})
+    store = Store(load_dataset(write_dataset(tmp_path / "dataset", **town_parts)))
+    assert store.series("smoking", ["E07000001"]).empty
+    assert set(store.series("smoking")["area_code"]) == {LA, ENGLAND, REGION}
