@@ -19,6 +19,7 @@ from shapely.geometry import Polygon, box, mapping
 
 from marmot_dash.data import schema
 from marmot_dash.data.geography import Comparator, Geography
+from marmot_dash.stats.inequality import local_quantiles
 
 ENGLAND = Comparator("E92000001", "England", "england")
 EAST_OF_ENGLAND = Comparator("E12000006", "East of England", "region")
@@ -130,18 +131,6 @@ def _area_rows(codes, names, level, parent, population, z, n_national) -> pd.Dat
     rows = pd.DataFrame({"area_code": codes, "area_name": names, "level": level,
                          "parent_code": parent, "population": population})
     return pd.concat([rows, national_deprivation(z, n_national)], axis=1)
-
-
-def local_quantiles(scores, population=None, n: int = 5) -> np.ndarray:
-    """Temporary stand-in for ``stats.inequality.local_quantiles``: quantile 1..n of each area
-    by descending score, cutting the population (or the count of areas) into equal parts."""
-    scores = np.asarray(scores, dtype=float)
-    weight = np.ones_like(scores) if population is None else np.asarray(population, float)
-    order = np.argsort(-scores, kind="stable")
-    cumulative = np.cumsum(weight[order]) - weight[order] / 2
-    quantile = np.empty(len(scores), dtype="int64")
-    quantile[order] = np.floor(cumulative / weight.sum() * n).astype("int64") + 1
-    return quantile
 
 
 def _with_local_quantiles(areas: pd.DataFrame) -> pd.DataFrame:

@@ -197,6 +197,14 @@ class IndicatorModel:
         error = self.rng.normal(0, 1, eta.shape) * float(self.p["sd"]) / np.sqrt(denominator)
         return Draws(np.full(eta.shape, np.nan), denominator, eta + error)
 
+    def _mean_limits(self, mean: np.ndarray, n: np.ndarray) -> tuple[np.ndarray, ...]:
+        """``mean_ci`` limits, computed once per distinct sample size: the limits are the mean
+        plus offsets that depend only on n (and the indicator's sd)."""
+        sizes, where = np.unique(n, return_inverse=True)
+        _, lower, upper = mean_ci(np.zeros(len(sizes)), float(self.p["sd"]), sizes,
+                                  FINGERTIPS_LEVELS)[:3]
+        return mean, mean[:, None] + lower[where], mean[:, None] + upper[where]
+
     def intervals(self, draws: Draws) -> dict[str, np.ndarray]:
         """Value and 95% and 99.8% limits with ``stats.intervals`` (Wilson for proportions,
         exact Poisson/Byars for rates, Student t for means)."""
@@ -208,24 +216,24 @@ class IndicatorModel:
             value, lower, upper = byars(count, denominator, FINGERTIPS_LEVELS,
                                         self.multiplier)[:3]
         else:
-            value, lower, upper = mean_ci(draws.mean.ravel(), float(self.p["sd"]), denominator,
-                                          FINGERTIPS_LEVELS)[:3]
+            value, lower, upper = self._mean_limits(draws.mean.ravel(), denominator)
         return {"value": value, "lower_ci": lower[:, 0], "upper_ci": upper[:, 0],
                 "lower_ci_998": lower[:, 1], "upper_ci_998": upper[:, 1],
                 "count": count, "denominator": denominator}
 
 
+def _group_sum(group: np.ndarray, values: np.ndarray, n_groups: int) -> np.ndarray:
+    """Rows of ``values`` summed by ``group`` (one column per year)."""
+    return np.stack([np.bincount(group, column, n_groups) for column in values.T], axis=1)
+
+
 def sum_groups(draws: Draws, group: np.ndarray, n_groups: int) -> Draws:
     """Counts and denominators summed by group; means weighted by their denominators."""
-    years = draws.denominator.shape[1]
-    count = np.zeros((n_groups, years))
-    denominator = np.zeros((n_groups, years))
-    weighted = np.zeros((n_groups, years))
-    np.add.at(count, group, draws.count)
-    np.add.at(denominator, group, draws.denominator)
-    np.add.at(weighted, group, draws.denominator * draws.mean)
-    with np.errstate(invalid="ignore"):
-        return Draws(count, denominator, weighted / denominator)
+    denominator = _group_sum(group, draws.denominator, n_groups)
+    weighted = _group_sum(group, draws.denominator * draws.mean, n_groups)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return Draws(_group_sum(group, draws.count, n_groups), denominator,
+                     weighted / denominator)
 
 
 def cohort_groups(parameters: pd.Series, rng: np.random.Generator) -> list[tuple]:
@@ -256,7 +264,8 @@ class Rows:
     def __init__(self, n_years: int) -> None:
         self.n_years = n_years
         self.categories: dict[tuple[str, str, int], int] = {}
-        self.blocks: list[dict[str, np.ndarray]] = []
+        self.codes: list[np.ndarray] = []  # (4, n): indicator, area, category, year
+        self.floats: list[np.ndarray] = []  # (len(FLOAT_COLUMNS), n)
 
     def category(self, breakdown: str, category: str, sort: int) -> int:
         return self.categories.setdefault((breakdown, category, sort), len(self.categories))
@@ -264,37 +273,43 @@ class Rows:
     def add(self, indicator: int, areas: np.ndarray, categories: np.ndarray,
             columns: dict[str, np.ndarray]) -> None:
         """Rows for ``areas`` x years (row-major), with ``categories`` per area."""
-        block = {
-            "indicator": np.full(len(areas) * self.n_years, indicator, dtype=np.int32),
-            "area": np.repeat(areas, self.n_years).astype(np.int32),
-            "category": np.repeat(categories, self.n_years).astype(np.int32),
-            "year": np.tile(np.arange(self.n_years, dtype=np.int32), len(areas)),
-            **columns,
-        }
-        self.blocks.append(block)
+        self.codes.append(np.stack([
+            np.full(len(areas) * self.n_years, indicator, dtype=np.int32),
+            np.repeat(areas, self.n_years).astype(np.int32),
+            np.repeat(categories, self.n_years).astype(np.int32),
+            np.tile(np.arange(self.n_years, dtype=np.int32), len(areas)),
+        ]))
+        self.floats.append(np.stack([columns[column] for column in FLOAT_COLUMNS]))
 
     def frame(self, indicator_ids: list[str], labels: pd.DataFrame,
               years: np.ndarray) -> pd.DataFrame:
-        """The ``values.parquet`` frame (text columns categorical)."""
-        codes = {k: np.concatenate([b[k] for b in self.blocks]) for k in self.blocks[0]}
-        self.blocks.clear()
+        """The ``values.parquet`` frame (text columns categorical).
+
+        The float columns are built as one block and the others inserted around them, so the
+        frame is assembled without copying its largest part again.
+        """
+        indicator, area, category, year = np.concatenate(self.codes, axis=1)
+        self.codes.clear()
+        floats = np.concatenate(self.floats, axis=1)
+        self.floats.clear()
+        frame = pd.DataFrame(floats.T, columns=list(FLOAT_COLUMNS), copy=False)
         keys = list(self.categories)
         area_type = pd.Categorical(labels["area_type"])
-        frame = pd.DataFrame({
-            "indicator_id": pd.Categorical.from_codes(codes["indicator"], indicator_ids),
-            "area_code": pd.Categorical.from_codes(codes["area"], labels["area_code"]),
-            "area_name": _categorical(codes["area"], labels["area_name"]),
-            "area_type": pd.Categorical.from_codes(area_type.codes[codes["area"]],
-                                                   area_type.categories),
-            "period": pd.Categorical.from_codes(codes["year"], [str(y) for y in years]),
-            "period_sort": (years * 10000).astype("int64")[codes["year"]],
-            "breakdown": _categorical(codes["category"], [k[0] for k in keys]),
-            "category": _categorical(codes["category"], [k[1] for k in keys]),
-            "category_sort": np.array([k[2] for k in keys], dtype="int64")[codes["category"]],
-            **{column: codes[column] for column in FLOAT_COLUMNS},
-            "note": pd.Categorical.from_codes(np.full(len(codes["year"]), -1), []),
-        })
-        return frame.loc[:, list(schema.VALUE_COLUMNS)]
+        front = {
+            "indicator_id": pd.Categorical.from_codes(indicator, indicator_ids),
+            "area_code": pd.Categorical.from_codes(area, labels["area_code"]),
+            "area_name": _categorical(area, labels["area_name"]),
+            "area_type": pd.Categorical.from_codes(area_type.codes[area], area_type.categories),
+            "period": pd.Categorical.from_codes(year, [str(y) for y in years]),
+            "period_sort": (years * 10000).astype("int64")[year],
+            "breakdown": _categorical(category, [k[0] for k in keys]),
+            "category": _categorical(category, [k[1] for k in keys]),
+            "category_sort": np.array([k[2] for k in keys], dtype="int64")[category],
+        }
+        for position, (column, values) in enumerate(front.items()):
+            frame.insert(position, column, values)
+        frame["note"] = pd.Categorical.from_codes(np.full(len(year), -1), [])
+        return frame
 
 
 def _categorical(codes: np.ndarray, names) -> pd.Categorical:
