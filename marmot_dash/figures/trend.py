@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -35,72 +37,91 @@ def _text(value: object) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
-_COLUMNS = (
-    "area_code", "area_name", "area_type", "period", "period_sort", "value", "lower_ci",
-    "upper_ci", "benchmark",
-)
+@dataclass(frozen=True)
+class _Area:
+    """One area's points in period order, as plain lists (cheaper than DataFrame slices)."""
+
+    name: str
+    period: list[str]
+    value: list[float]
+    lower: list[float]
+    upper: list[float]
+    benchmark: list[str]
+
+    def points(self, keep: list[bool]) -> _Area:
+        def pick(items: list) -> list:
+            return [item for item, wanted in zip(items, keep, strict=True) if wanted]
+
+        return _Area(self.name, pick(self.period), pick(self.value), pick(self.lower),
+                     pick(self.upper), pick(self.benchmark))
 
 
-def _split_areas(series: pd.DataFrame, area_code: str) -> dict[str, pd.DataFrame]:
-    """The authority's, England's and the region's rows, each ordered by period."""
-    ordered = series.loc[:, [c for c in _COLUMNS if c in series]].sort_values("period_sort")
-    parts = {
-        "la": ordered[ordered["area_code"] == area_code],
-        "england": ordered[ordered["area_type"] == "england"],
-        "region": ordered[ordered["area_type"] == "region"],
+def _label(value: object) -> str:
+    return value if isinstance(value, str) and value else "not_compared"
+
+
+def _split_areas(series: pd.DataFrame, area_code: str) -> dict[str, _Area]:
+    """The authority's (by ``area_code``), England's and the region's (by ``area_type``)
+    points, each in ``period_sort`` order."""
+    ordered = series.sort_values("period_sort", kind="stable")
+    codes = ordered["area_code"].to_numpy()
+    types = ordered["area_type"].to_numpy()
+    columns = {
+        column: ordered[column].to_numpy()
+        for column in ("area_name", "period", "value", "lower_ci", "upper_ci")
     }
-    return {key: part for key, part in parts.items() if not part.empty}
+    labels = ordered["benchmark"].to_numpy() if "benchmark" in ordered else None
+    masks = {"la": codes == area_code, "england": types == "england", "region": types == "region"}
+    parts = {}
+    for key, mask in masks.items():
+        if not mask.any():
+            continue
+        names = [n for n in columns["area_name"][mask] if isinstance(n, str) and n]
+        parts[key] = _Area(
+            name=names[0] if names else {"la": area_code}.get(key, key.title()),
+            period=[str(p) for p in columns["period"][mask]],
+            value=columns["value"][mask].astype(float).tolist(),
+            lower=columns["lower_ci"][mask].astype(float).tolist(),
+            upper=columns["upper_ci"][mask].astype(float).tolist(),
+            benchmark=[_label(b) for b in labels[mask]] if labels is not None
+            else ["not_compared"] * int(mask.sum()),
+        )
+    return parts
 
 
-def _area_name(rows: pd.DataFrame, fallback: str) -> str:
-    names = rows["area_name"].dropna()
-    return str(names.iloc[0]) if not names.empty else fallback
-
-
-def _band_trace(rows: pd.DataFrame, name: str, colour: str, group: str) -> dict:
+def _band_trace(area: _Area, colour: str, group: str) -> dict:
     """The 95% interval as one closed polygon (upper limits out, lower limits back)."""
-    known = rows.dropna(subset=["lower_ci", "upper_ci"])
-    periods = known["period"].tolist()
-    return dict(
-        type="scatter",
-        x=periods + periods[::-1],
-        y=known["upper_ci"].tolist() + known["lower_ci"].tolist()[::-1],
-        fill="toself",
-        fillcolor=_rgba(colour, _BAND_ALPHA),
-        line={"width": 0},
-        mode="lines",
-        name=f"{name} 95% interval",
-        legendgroup=group,
-        showlegend=False,
-        hoverinfo="skip",
-    )
+    known = area.points([
+        not (math.isnan(lo) or math.isnan(hi)) for lo, hi in zip(area.lower, area.upper,
+                                                                 strict=True)
+    ])
+    return {
+        "type": "scatter", "x": known.period + known.period[::-1],
+        "y": known.upper + known.lower[::-1], "fill": "toself",
+        "fillcolor": _rgba(colour, _BAND_ALPHA), "line": {"width": 0}, "mode": "lines",
+        "name": f"{area.name} 95% interval", "legendgroup": group, "showlegend": False,
+        "hoverinfo": "skip",
+    }
 
 
-def _hover_data(rows: pd.DataFrame) -> list[list[str]]:
-    return [
-        [format_value(lo), format_value(hi)]
-        for lo, hi in zip(rows["lower_ci"], rows["upper_ci"], strict=True)
-    ]
+def _intervals(area: _Area) -> list[list[str]]:
+    return [[format_value(lo), format_value(hi)] for lo, hi in zip(area.lower, area.upper,
+                                                                  strict=True)]
 
 
-def _line_trace(rows: pd.DataFrame, key: str, name: str, with_markers: bool) -> dict:
-    return dict(
-        type="scatter",
-        x=rows["period"].tolist(),
-        y=rows["value"].tolist(),
-        mode="lines+markers" if with_markers else "lines",
-        name=name,
-        legendgroup=key,
-        line={
+def _line_trace(area: _Area, key: str, with_markers: bool) -> dict:
+    return {
+        "type": "scatter", "x": area.period, "y": area.value,
+        "mode": "lines+markers" if with_markers else "lines", "name": area.name,
+        "legendgroup": key, "marker": {"size": 6}, "customdata": _intervals(area),
+        "line": {
             "color": AREA_COLOURS[key], "dash": AREA_DASHES[key], "width": 3 if key == "la" else 2,
         },
-        marker={"size": 6},
-        customdata=_hover_data(rows),
-        hovertemplate=(
-            f"{name}<br>%{{x}}: %{{y:,.1f}}<br>95% CI %{{customdata[0]}} to %{{customdata[1]}}"
-            "<extra></extra>"
+        "hovertemplate": (
+            f"{area.name}<br>%{{x}}: %{{y:,.1f}}<br>95% CI %{{customdata[0]}} to "
+            "%{customdata[1]}<extra></extra>"
         ),
-    )
+    }
 
 
 def _versus_england(label: str) -> str:
@@ -111,46 +132,36 @@ def _versus_england(label: str) -> str:
     return f"{benchmark_word(label)} {joiner} England"
 
 
-def _benchmark_point_traces(rows: pd.DataFrame, name: str) -> list[dict]:
+def _benchmark_point_traces(area: _Area) -> list[dict]:
     """The authority's points, one trace per benchmark label: colour, symbol and word."""
-    labels = rows["benchmark"].fillna("not_compared").astype(str) if "benchmark" in rows else (
-        pd.Series("not_compared", index=rows.index)
-    )
+    present = set(area.benchmark)
     traces = []
-    for label in [*BENCHMARK_LABELS, *sorted(set(labels) - set(BENCHMARK_LABELS))]:
-        points = rows[labels == label]
-        if points.empty:
+    for label in [*BENCHMARK_LABELS, *sorted(present - set(BENCHMARK_LABELS))]:
+        if label not in present:
             continue
-        traces.append(
-            dict(
-        type="scatter",
-                x=points["period"].tolist(),
-                y=points["value"].tolist(),
-                mode="markers",
-                name=_versus_england(label),
-                legendgroup=f"benchmark-{label}",
-                marker={
-                    "color": benchmark_colour(label),
-                    "symbol": benchmark_symbol(label),
-                    "size": 13,
-                    "line": {"color": REFERENCE_COLOUR, "width": 1},
-                },
-                customdata=[[_versus_england(label), *ci] for ci in _hover_data(points)],
-                hovertemplate=(
-                    f"{name}<br>%{{x}}: %{{y:,.1f}}<br>95% CI %{{customdata[1]}} to "
-                    "%{customdata[2]}<br>%{customdata[0]}<extra></extra>"
-                ),
-            )
-        )
+        points = area.points([b == label for b in area.benchmark])
+        versus = _versus_england(label)
+        traces.append({
+            "type": "scatter", "x": points.period, "y": points.value, "mode": "markers",
+            "name": versus, "legendgroup": f"benchmark-{label}",
+            "marker": {
+                "color": benchmark_colour(label), "symbol": benchmark_symbol(label), "size": 13,
+                "line": {"color": REFERENCE_COLOUR, "width": 1},
+            },
+            "customdata": [[versus, *ci] for ci in _intervals(points)],
+            "hovertemplate": (
+                f"{area.name}<br>%{{x}}: %{{y:,.1f}}<br>95% CI %{{customdata[1]}} to "
+                "%{customdata[2]}<br>%{customdata[0]}<extra></extra>"
+            ),
+        })
     return traces
 
 
 def _period_order(series: pd.DataFrame, *extra: str | None) -> list[str]:
     """Periods in ``period_sort`` order, then any extra period (baseline, target) not present."""
-    periods = (
-        series.drop_duplicates("period").sort_values("period_sort")["period"].astype(str).tolist()
-    )
-    return periods + [p for p in dict.fromkeys(extra) if p and p not in periods]
+    pairs = dict(zip(series["period"].astype(str), series["period_sort"], strict=True))
+    periods = sorted(pairs, key=pairs.__getitem__)
+    return periods + [p for p in dict.fromkeys(extra) if p and p not in pairs]
 
 
 def _category_anchor(periods: list[str]) -> dict:
@@ -159,11 +170,10 @@ def _category_anchor(periods: list[str]) -> dict:
     Shapes and annotations on a category axis take the category's index, not its label
     (a label such as "2016" would be read as the number 2016).
     """
-    return dict(
-        type="scatter",
-        x=periods, y=[None] * len(periods), mode="markers", showlegend=False,
-        hoverinfo="skip", name="periods",
-    )
+    return {
+        "type": "scatter", "x": periods, "y": [None] * len(periods), "mode": "markers",
+        "showlegend": False, "hoverinfo": "skip", "name": "periods",
+    }
 
 
 def _baseline_marks(baseline_period: str, position: int) -> tuple[dict, dict]:
@@ -220,15 +230,12 @@ def build_trend(
     """
     periods = _period_order(series, baseline_period, target_period)
     parts = _split_areas(series, area_code)
-    names = {"la": area_code, "england": "England", "region": "Region"}
     present = [key for key in ("england", "region", "la") if key in parts]
-    for key in present:
-        names[key] = _area_name(parts[key], names[key])
     traces = [_category_anchor(periods)]
-    traces += [_band_trace(parts[key], names[key], AREA_COLOURS[key], key) for key in present]
-    traces += [_line_trace(parts[key], key, names[key], key != "la") for key in present]
+    traces += [_band_trace(parts[key], AREA_COLOURS[key], key) for key in present]
+    traces += [_line_trace(parts[key], key, key != "la") for key in present]
     if "la" in parts:
-        traces += _benchmark_point_traces(parts["la"], names["la"])
+        traces += _benchmark_point_traces(parts["la"])
     shapes, annotations = [], []
     if baseline_period:
         shape, label = _baseline_marks(baseline_period, periods.index(baseline_period))
@@ -266,32 +273,25 @@ def describe_trend(
     name = indicator_name(indicator)
     baseline_period = baseline_period or _text(indicator.get("baseline_period"))
     parts = _split_areas(series, area_code)
-    if "la" not in parts or parts["la"]["value"].dropna().empty:
+    area = parts.get("la")
+    known = area.points([not math.isnan(v) for v in area.value]) if area else None
+    if not known or not known.period:
         return f"No trend data for {name}."
-    rows = parts["la"].dropna(subset=["value"])
-    area = _area_name(rows, area_code)
-    latest = rows.iloc[-1]
     text = (
-        f"Line chart of {name} for {area} from {rows.iloc[0]['period']} to {latest['period']}, "
-        f"with England and the region for comparison. The latest value ({latest['period']}) is "
-        f"{format_value(latest['value'])} (95% CI {format_value(latest['lower_ci'])} to "
-        f"{format_value(latest['upper_ci'])})"
+        f"Line chart of {name} for {known.name} from {known.period[0]} to {known.period[-1]}, "
+        f"with England and the region for comparison. The latest value ({known.period[-1]}) "
+        f"is {format_value(known.value[-1])} (95% CI {format_value(known.lower[-1])} to "
+        f"{format_value(known.upper[-1])})"
     )
-    label = latest.get("benchmark")
-    if isinstance(label, str) and label != "not_compared":
-        versus = _versus_england(label)
+    if known.benchmark[-1] != "not_compared":
+        versus = _versus_england(known.benchmark[-1])
         text += f", {versus[0].lower()}{versus[1:]}"
-    if "england" in parts:
-        england = parts["england"][parts["england"]["period"] == latest["period"]]
-        if not england.empty:
-            text += f" (England {format_value(england['value'].iloc[0])})"
+    england = parts.get("england")
+    if england and known.period[-1] in england.period:
+        text += f" (England {format_value(england.value[england.period.index(known.period[-1])])})"
     text += "."
-    baseline = rows[rows["period"] == baseline_period] if baseline_period else rows.iloc[0:0]
-    if not baseline.empty:
-        then = float(baseline["value"].iloc[0])
-        now = float(latest["value"])
+    if baseline_period in known.period:
+        then, now = known.value[known.period.index(baseline_period)], known.value[-1]
         direction = "higher than" if now > then else "lower than" if now < then else "the same as"
-        text += (
-            f" It is {direction} at the baseline {baseline_period} ({format_value(then)})."
-        )
+        text += f" It is {direction} at the baseline {baseline_period} ({format_value(then)})."
     return text
