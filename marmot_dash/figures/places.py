@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -71,21 +72,61 @@ def fit_view(bounds: tuple[float, float, float, float]) -> tuple[dict, float]:
     return centre, round(min(max(zoom, 0.0), 16.0), 2)
 
 
-def _comparison_labels(values: pd.DataFrame) -> pd.Series:
-    if "comparison" not in values:
-        return pd.Series("not_compared", index=values.index)
-    return values["comparison"].fillna("not_compared").astype(str)
+@dataclass(frozen=True)
+class _Places:
+    """The places table as arrays (masking arrays is far cheaper than slicing a DataFrame)."""
+
+    code: np.ndarray
+    name: np.ndarray
+    value: np.ndarray
+    lower: np.ndarray
+    upper: np.ndarray
+    label: np.ndarray  # comparison labels, "not_compared" where missing
+
+    @classmethod
+    def of(cls, values: pd.DataFrame) -> _Places:
+        if "comparison" in values:
+            labels = values["comparison"].to_numpy(dtype=object)
+            labels = np.array([_label(x) for x in labels], dtype=object)
+        else:
+            labels = np.full(len(values), "not_compared", dtype=object)
+        return cls(
+            code=values["area_code"].to_numpy(dtype=object),
+            name=values["area_name"].to_numpy(dtype=object),
+            value=values["value"].to_numpy(dtype=float),
+            lower=values["lower_ci"].to_numpy(dtype=float),
+            upper=values["upper_ci"].to_numpy(dtype=float),
+            label=labels,
+        )
+
+    def take(self, index: np.ndarray) -> _Places:
+        return _Places(self.code[index], self.name[index], self.value[index], self.lower[index],
+                       self.upper[index], self.label[index])
+
+    def labels_in_order(self) -> list[str]:
+        """The labels present: benchmark order first, then any others alphabetically."""
+        present = set(self.label)
+        return [b for b in BENCHMARK_LABELS if b in present] + sorted(
+            present - set(BENCHMARK_LABELS))
 
 
-def _hover_rows(values: pd.DataFrame) -> list[list[str]]:
-    words = _comparison_labels(values).map(benchmark_word)
+def _label(value: object) -> str:
+    return value if isinstance(value, str) and value else "not_compared"
+
+
+def _hover_rows(places: _Places) -> list[list[str]]:
     return [
-        [name, format_value(value), format_value(lo), format_value(hi), word]
-        for name, value, lo, hi, word in zip(
-            values["area_name"], values["value"], values["lower_ci"], values["upper_ci"], words,
-            strict=True,
+        [str(name), format_value(value), format_value(lo), format_value(hi),
+         benchmark_word(label)]
+        for name, value, lo, hi, label in zip(
+            places.name, places.value, places.lower, places.upper, places.label, strict=True,
         )
     ]
+
+
+def _finite(values: np.ndarray) -> list[float | None]:
+    """A list for JSON with missing values as None (plotly leaves a gap)."""
+    return [None if math.isnan(v) else float(v) for v in values.tolist()]
 
 
 def _hover_template(unit: str) -> str:
@@ -96,31 +137,30 @@ def _hover_template(unit: str) -> str:
     )
 
 
-def _map_trace(values: pd.DataFrame, geojson: dict, unit: str, name: str) -> dict:
+def _map_trace(places: _Places, geojson: dict, unit: str, name: str) -> dict:
     return {
         "type": "choroplethmap", "geojson": geojson, "featureidkey": FEATURE_ID_KEY,
-        "locations": values["area_code"].tolist(), "name": name,
+        "locations": places.code.tolist(), "name": name,
         "marker": {"line": {"color": "white", "width": 1}},
-        "customdata": _hover_rows(values), "hovertemplate": _hover_template(unit),
+        "customdata": _hover_rows(places), "hovertemplate": _hover_template(unit),
     }
 
 
-def _comparison_colouring(values: pd.DataFrame) -> dict:
+def _comparison_colouring(places: _Places) -> dict:
     """Benchmark colours as a stepped scale, with the words on the colour bar's ticks.
 
     One trace (so the boundaries are sent once) whose colour bar doubles as the legend.
     """
-    labels = _comparison_labels(values)
-    present = [b for b in BENCHMARK_LABELS if b in set(labels)]
-    present += sorted(set(labels) - set(BENCHMARK_LABELS))
+    present = places.labels_in_order()
     steps = len(present)
     scale = []
     for index, label in enumerate(present):
         colour = benchmark_colour(label)
         scale += [[index / steps, colour], [(index + 1) / steps, colour]]
-    codes = labels.map({label: index for index, label in enumerate(present)})
+    codes = {label: index for index, label in enumerate(present)}
     return {
-        "z": codes.tolist(), "zmin": -0.5, "zmax": steps - 0.5, "colorscale": scale,
+        "z": [codes[label] for label in places.label], "zmin": -0.5, "zmax": steps - 0.5,
+        "colorscale": scale,
         "colorbar": {
             "tickmode": "array", "tickvals": list(range(steps)),
             "ticktext": [benchmark_word(label) for label in present], "thickness": 14,
@@ -145,12 +185,13 @@ def build_places_map(
     needs map tiles from the internet.
     """
     unit = unit_label(indicator)
-    trace = _map_trace(values, geojson, unit, indicator_name(indicator))
+    places = _Places.of(values)
+    trace = _map_trace(places, geojson, unit, indicator_name(indicator))
     if colour_by == "comparison":
-        trace.update(_comparison_colouring(values))
+        trace.update(_comparison_colouring(places))
     else:
         trace.update({
-            "z": values["value"].tolist(), "colorscale": MAP_COLOURSCALE,
+            "z": _finite(places.value), "colorscale": MAP_COLOURSCALE,
             "colorbar": {"title": {"text": unit, "side": "right"}, "thickness": 14},
         })
     centre, zoom = fit_view(geojson_bounds(geojson))
@@ -161,20 +202,21 @@ def build_places_map(
     return go.Figure(data=[trace], layout=layout)
 
 
-def _bar_trace(rows: pd.DataFrame, label: str, unit: str) -> dict:
+def _bar_trace(places: _Places, label: str, unit: str) -> dict:
     word = benchmark_word(label)
     return {
-        "type": "bar", "x": rows["value"].tolist(), "y": rows["area_name"].tolist(),
+        "type": "bar", "x": _finite(places.value), "y": places.name.tolist(),
         "orientation": "h", "name": word,
         "marker": {"color": benchmark_colour(label), "line": {"color": "#333333", "width": 0.5}},
         "error_x": {
             "type": "data", "symmetric": False, "color": REFERENCE_COLOUR, "thickness": 1,
-            "array": (rows["upper_ci"] - rows["value"]).tolist(),
-            "arrayminus": (rows["value"] - rows["lower_ci"]).tolist(),
+            "array": _finite(places.upper - places.value),
+            "arrayminus": _finite(places.value - places.lower),
         },
-        "text": [word] * len(rows), "textposition": "inside", "insidetextanchor": "start",
+        "text": [word] * len(places.code), "textposition": "inside",
+        "insidetextanchor": "start",
         "textfont": {"color": "white" if label in _DARK_FILLS else "#1A1A1A"},
-        "customdata": _hover_rows(rows), "hovertemplate": _hover_template(unit),
+        "customdata": _hover_rows(places), "hovertemplate": _hover_template(unit),
     }
 
 
@@ -204,13 +246,13 @@ def build_places_bar(
     Bars are coloured by comparison with the authority and carry the comparison word; the
     authority's value is a vertical reference line.
     """
-    ranked = values.dropna(subset=["value"]).sort_values("value", ascending=True)
-    labels = _comparison_labels(ranked)
+    places = _Places.of(values)
+    known = np.flatnonzero(~np.isnan(places.value))
+    ranked = places.take(known[np.argsort(places.value[known], kind="stable")])
     unit = unit_label(indicator)
-    order = [*BENCHMARK_LABELS, *sorted(set(labels) - set(BENCHMARK_LABELS))]
     traces = [
-        _bar_trace(ranked[labels == label], label, unit) for label in order
-        if (labels == label).any()
+        _bar_trace(ranked.take(ranked.label == label), label, unit)
+        for label in ranked.labels_in_order()
     ]
     shapes, annotations = [], []
     if reference_value is not None and not pd.isna(reference_value):
@@ -223,7 +265,7 @@ def build_places_bar(
         xaxis=axis_style(unit),
         yaxis=axis_style(
             None, type="category", categoryorder="array",
-            categoryarray=ranked["area_name"].tolist(), showgrid=False, ticks="",
+            categoryarray=ranked.name.tolist(), showgrid=False, ticks="",
         ),
         shapes=shapes,
         annotations=annotations,
@@ -253,7 +295,7 @@ def describe_places(
     if polarity in ("higher_is_better", "lower_is_better"):
         best, worst = (high, low) if polarity == "higher_is_better" else (low, high)
         text += f" Best: {best['area_name']}; worst: {worst['area_name']}."
-    counts = _comparison_labels(known).value_counts()
+    counts = pd.Series(_Places.of(known).label).value_counts()
     parts = [
         f"{counts[label]} {benchmark_word(label).lower()}"
         for label in BENCHMARK_LABELS
