@@ -63,9 +63,9 @@ def test_linked_themes_come_first_and_principle_filters(themes) -> None:
 
 def test_call_out_text_is_escaped(themes) -> None:
     raw = copy.deepcopy(DEFAULT_THEMES)
-    raw[4]["callout"]["text"] = "<img src=x onerror=alert(1)>"
+    raw[4]["callout"]["text"] = '<img src="x" onerror=alert(1)> & co'
     fig = add_theme_callouts(framed_chart(), parse_themes(raw, "x"), "cohorts")
-    assert theme_callout_texts(fig) == ["&lt;img src=x onerror=alert(1)&gt;"]
+    assert theme_callout_texts(fig) == ['&lt;img src="x" onerror=alert(1)&gt; &amp; co']
 
 
 def test_prevalence_builder_stacks_counts_per_category() -> None:
