@@ -264,21 +264,25 @@ def view_figure(
     level: str | None = None,
     period: str | None = None,
     callouts: bool = False,
+    copy: bool = True,
 ) -> ViewResult:
     """The framed figures, table and text alternative of one view of one indicator.
 
-    Results are cached per store, indicator, view, level, period and call-out choice; the
-    figures returned are copies, so callers may change them.
+    Results are cached per store, indicator, view, level, period and call-out choice. The
+    figures returned are copies, so callers may change them; a caller that only serialises
+    them (a page callback) may pass ``copy=False`` to skip the copy.
     """
     if view not in VIEWS:
         raise ValueError(f"view must be one of {', '.join(VIEWS)}; got {view!r}")
     store.indicator(indicator_id)  # a clear KeyError for an unknown id
-    result = _cached_view(_StoreKey(store), indicator_id, view, level, period, callouts)
+    result = _cached_view(StoreKey(store), indicator_id, view, level, period, callouts)
+    if not copy:
+        return result
     return replace(result, figures=tuple(go.Figure(fig) for fig in result.figures))
 
 
-class _StoreKey:
-    """Hashes a store by identity so the view cache is per loaded dataset."""
+class StoreKey:
+    """Hashes a store by identity, so caches keyed on it are per loaded dataset."""
 
     __slots__ = ("store",)
 
@@ -289,12 +293,12 @@ class _StoreKey:
         return id(self.store)
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, _StoreKey) and other.store is self.store
+        return isinstance(other, StoreKey) and other.store is self.store
 
 
 @functools.lru_cache(maxsize=256)
 def _cached_view(
-    key: _StoreKey, indicator_id: str, view: str, level: str | None, period: str | None,
+    key: StoreKey, indicator_id: str, view: str, level: str | None, period: str | None,
     callouts: bool,
 ) -> ViewResult:
     store = key.store

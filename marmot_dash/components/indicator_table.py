@@ -81,13 +81,13 @@ def indicator_table(
 
 def _row(indicator: Mapping, summary: Mapping, href: str, selected: bool) -> html.Tr:
     digits = _digits(indicator)
-    name_link = dcc.Link(
-        indicator.get("short_name") or indicator.get("name"),
-        href=href,
-        title=str(indicator.get("name") or ""),
-        className="indicator-link",
-        **({"aria-current": "true"} if selected else {}),
-    )
+    name = indicator.get("short_name") or indicator.get("name")
+    tooltip = str(indicator.get("name") or "")
+    if selected:
+        name_link = html.Span(name, title=tooltip, className="indicator-link current",
+                              **{"aria-current": "true"})
+    else:
+        name_link = dcc.Link(name, href=href, title=tooltip, className="indicator-link")
     unit = _text(indicator.get("unit"))
     return html.Tr(
         className="indicator-row selected" if selected else "indicator-row",

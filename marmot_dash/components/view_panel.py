@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Mapping, Sequence
 
 import pandas as pd
@@ -38,76 +39,77 @@ TABLE_HEADERS = {
 MAX_TABLE_ROWS = 500
 
 
+def _choice(label: str, href: str, element_id: str, class_name: str, current: str | None):
+    """A link to another choice, or (for the open one) a marked, unlinked label."""
+    if current:
+        return html.Span(label, id=element_id, className=f"{class_name} selected",
+                         **{"aria-current": current})
+    return dcc.Link(label, href=href, id=element_id, className=class_name)
+
+
 def view_tabs(state: ViewState) -> html.Nav:
     """The five views as a row of links; the open one is marked ``aria-current``."""
-    links = [
-        html.Li(dcc.Link(
-            VIEW_LABELS[view],
-            href=view_href(state, view=view),
-            id=f"view-tab-{view}",
-            className="view-tab selected" if view == state.view else "view-tab",
-            **({"aria-current": "page"} if view == state.view else {}),
-        ))
+    items = [
+        html.Li(_choice(VIEW_LABELS[view], view_href(state, view=view), f"view-tab-{view}",
+                        "view-tab", "page" if view == state.view else None))
         for view in VIEWS
     ]
-    return html.Nav(html.Ul(links, className="view-tabs"), **{"aria-label": "Views"})
+    return html.Nav(html.Ul(items, className="view-tabs"), **{"aria-label": "Views"})
 
 
 def level_switch(state: ViewState, levels: Sequence[str]) -> html.Nav | None:
     """Links to the places view at each small-area level the dataset has."""
     if len(levels) < 2:
         return None
-    links = [
-        html.Li(dcc.Link(
-            f"{level_word(level).capitalize()}s",
-            href=view_href(state, level=level, period=None),
-            id=f"level-{level}",
-            className="level-link selected" if level == state.level else "level-link",
-            **({"aria-current": "true"} if level == state.level else {}),
-        ))
+    items = [
+        html.Li(_choice(f"{level_word(level).capitalize()}s",
+                        view_href(state, level=level, period=None), f"level-{level}",
+                        "level-link", "true" if level == state.level else None))
         for level in levels
     ]
     return html.Nav([html.Span("Level: ", className="control-label"),
-                     html.Ul(links, className="level-switch")],
+                     html.Ul(items, className="level-switch")],
                     **{"aria-label": "Small-area level"})
 
 
-def period_choice(state: ViewState, periods: Sequence[str]) -> html.Div | None:
-    """A drop-down of the periods with small-area values (the page updates the URL from it)."""
+def period_choice(state: ViewState, periods: Sequence[str]) -> html.Nav | None:
+    """Links to the places view in each period with small-area values (latest by default)."""
     if not periods:
         return None
-    return html.Div(
-        [
-            html.Label("Period", htmlFor="places-period", className="control-label"),
-            dcc.Dropdown(
-                id="places-period",
-                options=[{"label": p, "value": p} for p in periods],
-                value=state.period or periods[-1],
-                clearable=False,
-                searchable=False,
-                className="period-dropdown",
-            ),
-        ],
-        className="period-choice",
-    )
+    chosen = state.period or periods[-1]
+    items = [
+        html.Li(_choice(period, view_href(state, period=period), f"period-{index}",
+                        "level-link period-link", "true" if period == chosen else None))
+        for index, period in enumerate(periods)
+    ]
+    return html.Nav([html.Span("Period: ", className="control-label"),
+                     html.Ul(items, className="level-switch period-list")],
+                    **{"aria-label": "Period"})
 
 
-def callout_switch(state: ViewState) -> dcc.Checklist:
-    """The "Show theme call-outs" switch (its value goes into the URL as ``callouts=on``)."""
-    return dcc.Checklist(
+def callout_switch(state: ViewState) -> html.Button:
+    """The "Show theme call-outs" switch (a button with role switch; the page puts its state
+    into the URL as ``callouts=on``)."""
+    return html.Button(
+        ["Show theme call-outs: ", html.Strong("on" if state.callouts else "off")],
         id="callout-switch",
-        options=[{"label": " Show theme call-outs", "value": "on"}],
-        value=["on"] if state.callouts else [],
-        className="callout-switch",
+        role="switch",
+        n_clicks=0,
+        className="callout-switch button-secondary",
+        **{"aria-checked": "true" if state.callouts else "false"},
     )
 
 
-def view_body(result: ViewResult, state: ViewState, indicator: Mapping) -> html.Div:
-    """The charts (each with its text alternative) or the message saying why there are none."""
+def view_body(result: ViewResult, state: ViewState, indicator: Mapping,
+              today: dt.date | None = None) -> html.Div:
+    """The charts (each with its text alternative) or the message saying why there are none.
+
+    Figures go to the browser as plain dicts (serialised once, not re-validated per request).
+    """
     if result.message:
         return html.Div(html.P(result.message, className="view-message", role="status"),
                         id="view-body")
-    today = dt.date.today().isoformat()
+    today = (today or dt.date.today()).isoformat()
     charts = []
     for index, figure in enumerate(result.figures):
         graph_id = f"view-graph-{index}"
@@ -116,8 +118,8 @@ def view_body(result: ViewResult, state: ViewState, indicator: Mapping) -> html.
             filename = f"{state.indicator}_{state.view}_{_figure_kind(index)}_{today}"
         charts.append(html.Figure(
             [
-                dcc.Graph(id=graph_id, figure=figure, config=graph_config(filename=filename),
-                          className="view-graph"),
+                dcc.Graph(id=graph_id, figure=figure.to_plotly_json(),
+                          config=graph_config(filename=filename), className="view-graph"),
                 html.Figcaption(result.description if index == 0 else "",
                                 id=f"{graph_id}-description", className="chart-description"),
             ],
@@ -184,20 +186,35 @@ def data_section(result: ViewResult) -> html.Section:
 
 
 def values_table(table: pd.DataFrame, *, caption: str | None) -> html.Div:
-    """A plain, scrollable HTML table of view values; blank cells for suppressed values."""
-    head = html.Thead(html.Tr([html.Th(TABLE_HEADERS.get(c, c), scope="col")
-                               for c in table.columns]))
-    body = html.Tbody([
-        html.Tr([html.Td(_cell(value)) for value in row])
-        for row in table.itertuples(index=False, name=None)
-    ])
-    parts = [html.Caption(caption)] if caption else []
-    return html.Div(html.Table([*parts, head, body], className="values-table"),
-                    className="table-scroll", tabIndex=0,
-                    role="region", **{"aria-label": caption or "Values"})
+    """A scrollable table of view values (blank cells for suppressed values).
+
+    Written as one Markdown table (raw HTML off) rather than hundreds of Dash components, so a
+    large table costs the server little to send.
+    """
+    headers = [TABLE_HEADERS.get(c, c) for c in table.columns]
+    lines = ["| " + " | ".join(_markdown_cell(h) for h in headers) + " |",
+             "|" + "---|" * len(headers)]
+    lines += ["| " + " | ".join(_markdown_cell(format_cell(v)) for v in row) + " |"
+              for row in table.itertuples(index=False, name=None)]
+    label = caption or "Values"
+    return html.Div(
+        [html.P(caption, className="table-caption") if caption else None,
+         dcc.Markdown("\n".join(lines), className="values-table",
+                      dangerously_allow_html=False)],
+        className="table-scroll", tabIndex=0, role="region", **{"aria-label": label},
+    )
 
 
-def _cell(value: object) -> str:
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
+
+
+def _markdown_cell(text: str) -> str:
+    """Cell text with Markdown's special characters escaped, so it shows as written."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text.replace("\n", " "))
+
+
+def format_cell(value: object) -> str:
+    """A table cell: numbers to at most two decimals, blank for missing."""
     if isinstance(value, float):
         return "" if math.isnan(value) else f"{value:,.2f}".rstrip("0").rstrip(".")
     if value is None or value is pd.NA:

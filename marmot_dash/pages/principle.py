@@ -1,0 +1,175 @@
+"""A principle page, ``/principle/<n>``: its indicators as a spine-chart-like table, then the
+chosen indicator's views (Trend, Places, Deprivation, Cohorts, Definition and data) with the
+qualitative themes beside them.
+
+The state lives in the URL (``?indicator=&view=&level=&period=``): Dash's page router calls
+:func:`layout` with it, so a copied link opens the same view and back and forward work. Tabs, the
+level switch and the period choice are links; the call-out switch (a button) rewrites the URL's
+search. Callbacks are thin: parse the URL, ask ``views.view_figure``, return.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from dataclasses import replace
+
+import dash
+from dash import Input, Output, State, dcc, html
+
+from marmot_dash.app_state import get_store
+from marmot_dash.components.indicator_table import indicator_table
+from marmot_dash.components.messages import not_found_message
+from marmot_dash.components.themes_panel import themes_panel
+from marmot_dash.components.view_panel import (
+    callout_switch,
+    level_switch,
+    period_choice,
+    view_body,
+    view_tabs,
+)
+from marmot_dash.views import (
+    VIEW_LABELS,
+    StoreKey,
+    ViewState,
+    parse_view_state,
+    state_from_params,
+    table_to_csv,
+    view_figure,
+    view_href,
+    view_state_to_search,
+)
+
+LOCATION_ID = "principle-location"
+
+
+def title(principle: str | None = None, **_: str) -> str:
+    """The browser tab's title."""
+    return f"Principle {principle} · Marmot indicators" if principle else "Marmot indicators"
+
+
+def layout(principle: str | None = None, **query: str) -> html.Div:
+    """The page for the principle and view state in the URL (a helpful message if it is bad)."""
+    store = get_store()
+    state = state_from_params(store, principle, query)
+    if state.problem:
+        return problem_message(store, state)
+    row = store.principle(state.principle)
+    return html.Div(
+        className="principle-page",
+        children=[
+            dcc.Location(id=LOCATION_ID, refresh="callback-nav"),
+            html.H1(f"Principle {state.principle}: {row['title']}", id="principle-title"),
+            html.Div(
+                className="principle-columns",
+                children=[
+                    html.Div(
+                        [indicators_section(StoreKey(store), state),
+                         indicator_views(StoreKey(store), state, dt.date.today())],
+                        className="principle-main",
+                    ),
+                    html.Div(themes_panel(store.themes or [], state.principle),
+                             className="principle-side"),
+                ],
+            ),
+        ],
+    )
+
+
+@functools.lru_cache(maxsize=512)
+def indicators_section(key: StoreKey, state: ViewState) -> html.Section:
+    """The principle's indicator table (cached: the same state always gives the same table)."""
+    store = key.store
+    indicators = store.indicators(principle=state.principle)
+    summaries = store.summaries
+    summaries = summaries[summaries["indicator_id"].isin(indicators["indicator_id"])]
+    table = indicator_table(indicators, summaries, selected=state.indicator,
+                            href_for=lambda i: view_href(state, indicator=i, period=None))
+    return html.Section(
+        [html.H2("Indicators"),
+         html.Div(table, className="table-scroll", tabIndex=0, role="region",
+                  **{"aria-label": "Indicators table"})],
+        className="indicators", **{"aria-label": "Indicators"},
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def indicator_views(key: StoreKey, state: ViewState, today: dt.date) -> html.Section:
+    """The chosen indicator's tabs, controls and the open view (cached per state and day: the
+    PNG file names carry the date)."""
+    store = key.store
+    indicator = store.indicator(state.indicator)
+    result = view_figure(store, state.indicator, state.view, level=state.level,
+                         period=state.period, callouts=state.callouts, copy=False)
+    controls: list = []
+    if state.view == "places":
+        periods = list(store.periods(state.indicator, area_type=state.level)) if state.level else []
+        controls += [level_switch(state, store.levels), period_choice(state, periods)]
+    if state.view != "data":
+        controls.append(callout_switch(state))
+    name = indicator.get("short_name") or indicator.get("name")
+    return html.Section(
+        id="indicator-views",
+        className="indicator-views",
+        **{"aria-labelledby": "indicator-views-heading", "data-indicator": state.indicator,
+           "data-view": state.view},
+        children=[
+            html.H2([f"{name}: ", html.Span(VIEW_LABELS[state.view], id="open-view-name")],
+                    id="indicator-views-heading"),
+            view_tabs(state),
+            html.Div([c for c in controls if c is not None], className="view-controls"),
+            view_body(result, state, indicator, today),
+        ],
+    )
+
+
+def problem_message(store, state: ViewState) -> html.Section:
+    """The helpful message for a bad principle, indicator, view, level or period."""
+    panel = not_found_message(state.problem)
+    links = [html.Li(dcc.Link(f"Principle {p['id']}: {p['short_name']}",
+                              href=f"/principle/{p['id']}"))
+             for p in store.principles().to_dict("records")]
+    panel.children = [*panel.children, html.H2("The principles"), html.Ul(links)]
+    return panel
+
+
+@dash.callback(
+    Output(LOCATION_ID, "search"),
+    Input("callout-switch", "n_clicks"),
+    State(LOCATION_ID, "pathname"),
+    State(LOCATION_ID, "search"),
+    prevent_initial_call=True,
+)
+def switch_callouts(n_clicks: int, pathname: str, search: str) -> str:
+    """Flip the call-out switch in the URL (``callouts=on``); the page router then draws it."""
+    state = parse_view_state(get_store(), pathname, search)
+    if not n_clicks or state.problem:
+        return dash.no_update
+    return view_state_to_search(replace(state, callouts=not state.callouts))
+
+
+@dash.callback(
+    Output("data-download", "data"),
+    Input("data-download-button", "n_clicks"),
+    State(LOCATION_ID, "pathname"),
+    State(LOCATION_ID, "search"),
+    prevent_initial_call=True,
+)
+def download_csv(n_clicks: int, pathname: str, search: str) -> dict:
+    """The values behind the charts as CSV (formula cells neutralised, suppressed cells blank)."""
+    store = get_store()
+    state = parse_view_state(store, pathname, search)
+    if not n_clicks or state.problem:
+        return dash.no_update
+    table = view_figure(store, state.indicator, "data").table
+    filename = f"{state.indicator}_data_{dt.date.today().isoformat()}.csv"
+    return dcc.send_string(table_to_csv(table), filename, type="text/csv")
+
+
+dash.register_page(
+    __name__,
+    path_template="/principle/<principle>",
+    title=title,
+    name="Principle",
+    layout=layout,
+)
