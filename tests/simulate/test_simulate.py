@@ -244,3 +244,19 @@ def test_england_scale_geography_has_squares_in_wards():
 def test_rejects_an_unknown_scale(tmp_path):
     with pytest.raises(ValueError, match="scale"):
         simulate_dataset(tmp_path / "x", scale="galaxy")
+
+
+def test_simulates_over_lutons_real_geography(tmp_path, luton_dir):
+    from marmot_dash.data.build import load_geography
+
+    sources = Path(__file__).resolve().parents[2] / "examples" / "luton" / "sources.yaml"
+    geography = load_geography(sources)
+    dataset = load_dataset(simulate_dataset(tmp_path / "luton", geography=geography))
+    assert dataset.meta["area"]["code"] == "E06000032"
+    assert dataset.meta["illustrative"] is True
+    totals = dataset.values[dataset.values["breakdown"] == "total"]
+    small = geography.areas.loc[geography.areas["level"].isin(["ward", "lsoa"]), "area_code"]
+    per_area = totals.groupby("area_code", observed=True).size().reindex(small)
+    assert (per_area == len(dataset.indicators) * 11).all()
+    deciles = dataset.values[dataset.values["breakdown"] == "deprivation_decile"]
+    assert set(deciles["category_sort"]) == set(range(1, 11))
