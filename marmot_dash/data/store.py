@@ -165,8 +165,9 @@ class Store:
     def _span(self, block: _Block, area_id: int) -> np.ndarray:
         """Positions (in the store's order) of one area's rows within a block."""
         ids = self._sorted_area_ids[block.start:block.stop]
-        left = int(np.searchsorted(ids, area_id, "left"))
-        right = int(np.searchsorted(ids, area_id, "right"))
+        wanted = ids.dtype.type(area_id)  # same dtype: no cast of the whole block
+        left = int(np.searchsorted(ids, wanted, "left"))
+        right = int(np.searchsorted(ids, wanted, "right"))
         return np.arange(block.start + left, block.start + right)
 
     # --- the dataset's description -------------------------------------------------------------
@@ -224,7 +225,8 @@ class Store:
     # --- values --------------------------------------------------------------------------------
 
     def _block(self, indicator_id: str, breakdown: str, area_type: str) -> _Block | None:
-        self.indicator(indicator_id)
+        if indicator_id not in self._indicator_rows:
+            self.indicator(indicator_id)  # raises the KeyError
         if breakdown not in schema.BREAKDOWNS:
             raise KeyError(f"unknown breakdown {breakdown!r}: expected one of "
                            f"{', '.join(schema.BREAKDOWNS)}")
