@@ -2,7 +2,7 @@
 
 Posts the payloads the browser would send to ``/_dash-update-component`` through the Flask test
 client: the page render (Dash's page router calling ``pages.principle.layout``) for each view,
-a period change and the CSV download. Prints median and 95th percentile per callback and its
+the call-out switch and the CSV download. Prints median and 95th percentile per callback and its
 ratio to the no-op, and the bytes of a small-area map response.
 
     .venv/bin/python bench/bench_callbacks.py [--data DIR] [--england] [--repeat 60]
@@ -105,11 +105,13 @@ def run(data_dir: Path, label: str, repeat: int) -> None:
         cases[f"page: {view}"] = page_payload(app, path, search)
     search = "?" + urlencode({"indicator": indicator, "view": "places", "level": level_small})
     cases[f"page: places ({level_small})"] = page_payload(app, path, search)
-    periods = store.periods(indicator, area_type=store.levels[0])
-    cases["period choice"] = single_payload(
-        app, ("principle-location", "search"), [("places-period", "value", periods[0])],
+    period = store.periods(indicator, area_type=store.levels[0])[0]
+    search = "?" + urlencode({"indicator": indicator, "view": "places", "period": period})
+    cases["page: places (earlier period)"] = page_payload(app, path, search)
+    cases["call-out switch"] = single_payload(
+        app, ("principle-location", "search"), [("callout-switch", "n_clicks", 1)],
         [("principle-location", "pathname", path),
-         ("principle-location", "search", f"?indicator={indicator}&view=places")])
+         ("principle-location", "search", f"?indicator={indicator}&view=trend")])
     cases["CSV download"] = single_payload(
         app, ("data-download", "data"), [("data-download-button", "n_clicks", 1)],
         [("principle-location", "pathname", path),
