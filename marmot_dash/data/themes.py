@@ -154,6 +154,22 @@ def themes_for_principle(themes: Iterable[Theme], principle: int) -> list[Theme]
     return linked + [t for t in themes if t.cross_cutting]
 
 
+def theme_notes(themes: Iterable[Theme], principle: int) -> str:
+    """The themes bearing on ``principle`` as plain Markdown, for slide and presentation notes.
+
+    Linked themes first, then cross-cutting ones (marked); each with its summary and why it
+    bears on the principle.
+    """
+    lines = ["## What stakeholders said"]
+    for theme in themes_for_principle(themes, principle):
+        marker = " (cross-cutting)" if theme.cross_cutting else ""
+        lines += [f"- **{theme.title}**{marker}: {theme.summary}",
+                  f"  Why: {theme.link_reason(principle)}"]
+    if len(lines) == 1:
+        lines.append("- No qualitative themes recorded.")
+    return "\n".join(lines) + "\n"
+
+
 def theme_counts_table(themes: Iterable[Theme], by: str) -> pd.DataFrame:
     """Coded-excerpt counts as a long table: ``theme`` (title), ``category``, ``count``.
 

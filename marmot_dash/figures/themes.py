@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 
 import pandas as pd
@@ -21,7 +22,8 @@ def build_theme_prevalence(
     ``counts`` is long: ``theme``, ``category``, ``count`` (themes in display order).
     Categories follow ``category_order`` (those absent from it, or all when it is None, by total
     count, largest first). Each category has its own colour (Okabe-Ito) and fill pattern, and
-    every segment is labelled with its count.
+    every segment is labelled with its count. Theme and category names are HTML-escaped, so
+    markup in them shows as written.
     """
     themes = list(dict.fromkeys(counts["theme"]))
     totals = counts.groupby("category", sort=False)["count"].sum().sort_values(
@@ -34,8 +36,8 @@ def build_theme_prevalence(
         by_theme = rows.groupby("theme", sort=False)["count"].sum()
         values = [int(by_theme.get(theme, 0)) for theme in themes]
         fig.add_trace(go.Bar(
-            name=str(category),
-            y=themes,
+            name=_plain(category),
+            y=[_plain(theme) for theme in themes],
             x=values,
             orientation="h",
             text=[str(value) if value else "" for value in values],
@@ -47,7 +49,7 @@ def build_theme_prevalence(
             marker={"color": OKABE_ITO[number % len(OKABE_ITO)],
                     "pattern": {"shape": PATTERNS[number % len(PATTERNS)], "fillmode": "overlay",
                                 "fgcolor": "#FFFFFF", "fgopacity": 0.6, "size": 10}},
-            hovertemplate=f"%{{y}}<br>{category}: %{{x}} excerpts<extra></extra>",
+            hovertemplate="%{y}<br>%{fullData.name}: %{x} excerpts<extra></extra>",
         ))
     fig.update_layout(
         **base_layout(),
@@ -62,6 +64,11 @@ def build_theme_prevalence(
                                   dtick=1 if most <= 10 else None, tickformat="d"))
     fig.update_yaxes(**axis_style(None, showgrid=False, autorange="reversed"))
     return fig
+
+
+def _plain(text: object) -> str:
+    """Text Plotly shows as written (its labels otherwise accept a little HTML)."""
+    return html.escape(str(text), quote=False)
 
 
 def describe_theme_prevalence(counts: pd.DataFrame, *, category_label: str) -> str:

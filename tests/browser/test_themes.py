@@ -122,6 +122,7 @@ HOSTILE = {
     "reason": '<svg onload="window.__xss = 3; alert(3)"></svg> reason',
     "quote": "[click me](javascript:window.__xss=4;alert(4))",
     "callout": '<a href="javascript:alert(5)">call-out</a> & co',
+    "group": '<img src="y" onerror="window.__xss = 7; alert(7)">VCS',
 }
 
 
@@ -141,6 +142,7 @@ def hostile_server(demo_dataset_dir: Path, tmp_path_factory) -> Iterator[str]:
         "links": {1: HOSTILE["reason"]}, "stage": "interviews",
         "callout": {"text": HOSTILE["callout"], "views": ["places", "trend"]},
         "quotes": [{"text": HOSTILE["quote"], "group": "Officers", "stage": "interviews"}],
+        "counts": {"by_group": {"Officers": 2, HOSTILE["group"]: 1}, "by_stage": {"interviews": 3}},
     }, *themes]
     write_themes(data / "themes.yaml", themes, stages)
     server = make_server("127.0.0.1", 0, create_app(data).server, threaded=True)
@@ -174,6 +176,9 @@ def test_theme_markup_shows_as_text_and_never_runs(page, hostile_server, wait_fo
         assert HOSTILE[key] in text, key
     assert "<b onmouseover=alert(6)>Hostile</b> theme" in card.locator("h3").inner_text()
     assert card.locator("script, img, svg, b").count() == 0
+    legend = page.locator("#prevalence-group .legendtext").all_text_contents()
+    assert HOSTILE["group"] in legend
+    assert page.locator("#prevalence-group img, #prevalence-stage img").count() == 0
     card.locator("h3").hover()
     link = card.locator(".theme-quote a")
     if link.count():  # react-markdown neuters javascript: links to javascript:void(0)
@@ -197,3 +202,14 @@ def test_theme_markup_in_the_panel_and_call_outs_never_runs(
     assert page.locator("#view-body .annotation a").count() == 0
     assert page.evaluate("() => window.__xss") is None
     assert dialogs == []
+
+
+def test_themes_page_is_accessible_and_fits_a_phone(
+    open_page, live_server, wait_for_dash, axe_violations, horizontal_overflow
+) -> None:
+    page = open_page()
+    _open(page, live_server + "/themes", wait_for_dash)
+    assert axe_violations(page) == []
+    phone = open_page(width=390, height=844)
+    _open(phone, live_server + "/themes", wait_for_dash)
+    assert horizontal_overflow(phone) == 0

@@ -95,3 +95,11 @@ def test_prevalence_builder_stacks_counts_per_category() -> None:
 def test_prevalence_of_nothing_is_described_plainly() -> None:
     empty = pd.DataFrame(columns=["theme", "category", "count"])
     assert describe_theme_prevalence(empty, category_label="Stage") == "No coded-excerpt counts."
+
+
+def test_prevalence_labels_are_escaped() -> None:
+    counts = pd.DataFrame({"theme": ["<b>T</b>"], "category": ["<a href='x'>G</a>"],
+                           "count": [1]})
+    fig = build_theme_prevalence(counts, category_label="Group")
+    assert fig.data[0].name == "&lt;a href='x'&gt;G&lt;/a&gt;"
+    assert list(fig.data[0].y) == ["&lt;b&gt;T&lt;/b&gt;"]

@@ -16,6 +16,7 @@ from marmot_dash.data.themes import (
     load_stages,
     load_themes,
     parse_themes,
+    theme_notes,
     themes_for_principle,
     write_themes,
 )
@@ -144,3 +145,13 @@ def test_write_themes_refuses_bad_themes_and_round_trips_good_ones(tmp_path: Pat
     assert not (tmp_path / "bad.yaml").exists()
     file = write_themes(tmp_path / "themes.yaml", DEFAULT_THEMES, DEFAULT_STAGES)
     assert load_themes(file) == parse_themes(DEFAULT_THEMES, "default")
+
+
+def test_theme_notes_for_slides_list_linked_then_cross_cutting_themes() -> None:
+    notes = theme_notes(parse_themes(DEFAULT_THEMES, "default"), 5)
+    lines = notes.splitlines()
+    assert lines[0] == "## What stakeholders said"
+    assert lines[1].startswith("- **Opportunities**: Stakeholders see opportunities")
+    assert lines[2].startswith("  Why: Empowering communities and maximising existing local")
+    assert "- **Barriers** (cross-cutting): " in notes
+    assert theme_notes([], 5).endswith("- No qualitative themes recorded.\n")
