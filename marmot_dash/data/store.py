@@ -46,7 +46,7 @@ class _Columns:
 
     def __init__(self, values: pd.DataFrame) -> None:
         self.codes: dict[str, np.ndarray] = {}
-        self.labels: dict[str, np.ndarray] = {}
+        self.labels: dict[str, pd.api.extensions.ExtensionArray] = {}  # str arrays
         self.numbers: dict[str, np.ndarray] = {}
         for column in schema.VALUE_COLUMNS:
             series = values[column]
@@ -224,12 +224,16 @@ class Store:
 
     # --- values --------------------------------------------------------------------------------
 
-    def _block(self, indicator_id: str, breakdown: str, area_type: str) -> _Block | None:
+    def _check(self, indicator_id: str, breakdown: str = "total") -> None:
+        """KeyError for an unknown indicator or breakdown."""
         if indicator_id not in self._indicator_rows:
-            self.indicator(indicator_id)  # raises the KeyError
+            raise KeyError(f"unknown indicator_id {indicator_id!r}")
         if breakdown not in schema.BREAKDOWNS:
             raise KeyError(f"unknown breakdown {breakdown!r}: expected one of "
                            f"{', '.join(schema.BREAKDOWNS)}")
+
+    def _block(self, indicator_id: str, breakdown: str, area_type: str) -> _Block | None:
+        self._check(indicator_id, breakdown)
         return self._blocks.get((indicator_id, breakdown, area_type))
 
     def _area_id(self, area_code: str) -> int:
@@ -240,13 +244,13 @@ class Store:
 
     def _positions(self, indicator_id: str, breakdown: str, area_code: str) -> np.ndarray:
         """Positions (store order) of one area's rows, sorted by period then category."""
+        self._check(indicator_id, breakdown)
         area_id = self._area_id(area_code)
         spans = [np.arange(0)]
         for area_type in self._area_types.get(area_code, ()):
-            block = self._block(indicator_id, breakdown, area_type)
+            block = self._blocks.get((indicator_id, breakdown, area_type))
             if block is not None:
                 spans.append(self._span(block, area_id))
-        self._block(indicator_id, breakdown, schema.AREA_TYPES[0])  # unknown ids: KeyError
         return np.concatenate(spans)
 
     def _text_at(self, column: str, positions: np.ndarray) -> np.ndarray:
@@ -273,7 +277,7 @@ class Store:
             area_codes = [self.area_code, *[c["code"] for c in self.comparators]]
         elif isinstance(area_codes, str):
             area_codes = [area_codes]
-        self._block(indicator_id, breakdown, schema.AREA_TYPES[0])  # unknown ids: KeyError
+        self._check(indicator_id, breakdown)
         positions = np.concatenate(
             [np.arange(0)] + [self._positions(indicator_id, breakdown, c) for c in area_codes])
         if category is not None:
