@@ -26,6 +26,7 @@ from importlib import resources
 import pandas as pd
 
 from marmot_dash.data import schema
+from marmot_dash.data.simulate.values import VALUE_KINDS
 
 CATALOGUE_FILE = "catalogue.csv"
 
@@ -48,8 +49,6 @@ _TEXT_COLUMNS = (
     "baseline_period", "target_period", "definition", "source_url", "age_bands",
 )
 
-SUPPORTED_VALUE_TYPES = ("proportion", "rate", "dsr", "mean", "score", "life_expectancy")
-
 
 def read_catalogue_table() -> pd.DataFrame:
     """The packaged ``catalogue.csv``: catalogue and parameter columns, one row per indicator."""
@@ -57,7 +56,7 @@ def read_catalogue_table() -> pd.DataFrame:
     with source.open("r", encoding="utf-8") as handle:
         table = pd.read_csv(handle, dtype=dict.fromkeys(_TEXT_COLUMNS, "str"),
                             keep_default_na=False, na_values=[""])
-    unsupported = set(table["value_type"]) - set(SUPPORTED_VALUE_TYPES)
+    unsupported = set(table["value_type"]) - set(VALUE_KINDS)
     if unsupported:
         raise ValueError(f"{CATALOGUE_FILE}: the simulator cannot make {sorted(unsupported)}")
     return table

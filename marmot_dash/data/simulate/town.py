@@ -56,7 +56,8 @@ def national_deprivation(z: np.ndarray, n_areas: int = ENGLAND_LSOAS) -> pd.Data
 
 def deprivation_z(imd_score: np.ndarray) -> np.ndarray:
     """The national z-score of the log IMD score (the inverse of ``national_deprivation``)."""
-    return (np.log(np.asarray(imd_score, dtype=float)) - IMD_LOG_MEAN) / IMD_LOG_SD
+    score = np.clip(np.asarray(imd_score, dtype=float), 0.5, None)
+    return (np.log(score) - IMD_LOG_MEAN) / IMD_LOG_SD
 
 
 def _outline(rng: np.random.Generator) -> Polygon:

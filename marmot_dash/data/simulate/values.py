@@ -26,7 +26,7 @@ from scipy.special import expit, logit
 
 from marmot_dash.data import schema
 from marmot_dash.data.geography import Geography
-from marmot_dash.data.simulate.town import deprivation_z
+from marmot_dash.data.simulate.town import IMD_LOG_MEAN, deprivation_z
 from marmot_dash.stats.intervals import FINGERTIPS_LEVELS, byars, mean_ci, wilson
 
 FIRST_YEAR = 2015
@@ -37,9 +37,9 @@ COMPARATOR_Z = {"england": 0.0, "region": -0.25, "comparator": 0.1}
 # ONS five groups in schema.ETHNIC_GROUPS order: a diverse town (Census 2021, Luton-like).
 ETHNIC_SHARES = np.array([0.45, 0.043, 0.37, 0.099, 0.038])
 
-PROPORTION_TYPES = ("proportion",)
-RATE_TYPES = ("rate", "dsr", "count")
-MEAN_TYPES = ("mean", "score", "life_expectancy")
+# How each value type is simulated: binomial proportions, Poisson rates, or sample means.
+VALUE_KINDS = {"proportion": "proportion", "rate": "rate", "dsr": "rate", "mean": "mean",
+               "score": "mean", "life_expectancy": "mean"}
 
 FLOAT_COLUMNS = ("value", "lower_ci", "upper_ci", "lower_ci_998", "upper_ci_998", "count",
                  "denominator")
@@ -95,7 +95,7 @@ def plan_layout(geography: Geography) -> Layout:
     base = small[small["level"] == base_level]
     base_ids = area_id[base["area_code"]].to_numpy()
     population = _filled(base["population"], 1500.0)
-    z = deprivation_z(_filled(base["imd_score"], np.exp(2.835)))
+    z = deprivation_z(_filled(base["imd_score"], np.exp(IMD_LOG_MEAN)))
 
     sums = [(np.array([authority]), np.zeros(len(base), dtype=int))]
     parent_codes = base["parent_code"].fillna("").to_numpy(dtype=object)
@@ -117,7 +117,7 @@ def plan_layout(geography: Geography) -> Layout:
         _filled(direct_rows["population"], 1500.0)])
     direct_z = np.concatenate([
         direct_type.map(COMPARATOR_Z).to_numpy(float),
-        deprivation_z(_filled(direct_rows["imd_score"], np.exp(2.835)))])
+        deprivation_z(_filled(direct_rows["imd_score"], np.exp(IMD_LOG_MEAN)))])
     local_groups = {
         "deprivation_decile": _filled(base["local_decile"], 0).astype(int),
         "deprivation_quintile": _filled(base["local_quintile"], 0).astype(int),
@@ -128,12 +128,6 @@ def plan_layout(geography: Geography) -> Layout:
 
 def _filled(series: pd.Series, default: float) -> np.ndarray:
     return pd.to_numeric(series, errors="coerce").fillna(default).to_numpy(dtype=float)
-
-
-def _kind(value_type: str) -> str:
-    if value_type in PROPORTION_TYPES:
-        return "proportion"
-    return "rate" if value_type in RATE_TYPES else "mean"
 
 
 def _link(kind: str, value: float, multiplier: float) -> float:
@@ -157,7 +151,7 @@ class IndicatorModel:
 
     def __init__(self, parameters: pd.Series, years: np.ndarray, seed: int) -> None:
         self.p = parameters
-        self.kind = _kind(parameters["value_type"])
+        self.kind = VALUE_KINDS[parameters["value_type"]]
         self.multiplier = float(parameters["multiplier"])
         key = zlib.crc32(str(parameters["indicator_id"]).encode())
         self.rng = np.random.default_rng([seed, key])
@@ -182,9 +176,13 @@ class IndicatorModel:
         return 0.8 * own + 0.6 * self.rng.normal(0, noise, int(parent.max()) + 1)[parent]
 
     def denominators(self, population: np.ndarray) -> np.ndarray:
+        """Yearly denominators: the indicator's share of each population, grown by year."""
         expected = np.asarray(population, float)[:, None] * float(self.p["share"]) * self.growth
-        smallest = 2 if self.kind == "mean" else 1
-        return np.maximum(np.round(expected), smallest)
+        return self.whole(expected)
+
+    def whole(self, expected: np.ndarray) -> np.ndarray:
+        """Denominators rounded to whole numbers, at least 1 (2 for a mean's sample size)."""
+        return np.maximum(np.round(expected), 2 if self.kind == "mean" else 1)
 
     def draw(self, eta: np.ndarray, denominator: np.ndarray) -> Draws:
         """Counts (proportion: binomial; rate: Poisson) or sample means (normal error)."""
@@ -367,8 +365,7 @@ def _simulate_indicator(index: int, p: pd.Series, layout: Layout, years: np.ndar
     for breakdown, names, shares, effects in cohort_groups(p, model.rng):
         centred = effects - (shares * effects).sum()
         eta = authority_eta[None, :] + centred[:, None]
-        denominator = np.maximum(np.round(shares[:, None] * authority_denominator[None, :]),
-                                 2 if model.kind == "mean" else 1)
+        denominator = model.whole(shares[:, None] * authority_denominator[None, :])
         categories = np.array([rows.category(breakdown, name, k + 1)
                                for k, name in enumerate(names)])
         emit(np.full(len(names), layout.authority), categories, model.draw(eta, denominator))
