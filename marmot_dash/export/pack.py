@@ -16,6 +16,7 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 
+from marmot_dash.data.themes import theme_notes
 from marmot_dash.export.png import SLIDE_HEIGHT, SLIDE_WIDTH, figure_to_png
 from marmot_dash.figures.slide import ILLUSTRATIVE_TEXT
 from marmot_dash.views import view_figure
@@ -108,7 +109,8 @@ def write_pack(
 
 
 def slide_notes(store, principle: dict, slides: Sequence[Slide], skipped: Sequence[str]) -> str:
-    """The Markdown notes: a heading per slide with its file, text alternative and source."""
+    """The Markdown notes: a heading per slide with its file, text alternative and source, then
+    the qualitative themes bearing on the principle."""
     lines = [
         f"# Principle {principle['id']}: {principle['title']}",
         "",
@@ -130,4 +132,6 @@ def slide_notes(store, principle: dict, slides: Sequence[Slide], skipped: Sequen
     if skipped:
         lines += ["", "## Charts not drawn", ""]
         lines += [f"- {reason}" for reason in skipped]
+    themes = getattr(store, "themes", None) or []
+    lines += ["", theme_notes(themes, int(principle["id"])).rstrip("\n")]
     return "\n".join(lines) + "\n"

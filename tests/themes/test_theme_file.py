@@ -155,3 +155,15 @@ def test_theme_notes_for_slides_list_linked_then_cross_cutting_themes() -> None:
     assert lines[2].startswith("  Why: Empowering communities and maximising existing local")
     assert "- **Barriers** (cross-cutting): " in notes
     assert theme_notes([], 5).endswith("- No qualitative themes recorded.\n")
+
+
+def test_slide_notes_end_with_the_principles_themes() -> None:
+    from types import SimpleNamespace
+
+    from marmot_dash.export.pack import slide_notes
+
+    store = SimpleNamespace(area_name="Luton", meta={"name": "Demo"}, is_illustrative=False,
+                            themes=parse_themes(DEFAULT_THEMES, "default"))
+    text = slide_notes(store, {"id": 3, "title": "Fair work"}, [], [])
+    assert text.endswith(theme_notes(store.themes, 3))
+    assert "- **Existing inequalities work**: " in text
