@@ -53,3 +53,13 @@ def test_missing_chromium_is_a_clear_error(monkeypatch, browser):
     monkeypatch.setattr(png.shutil, "which", lambda name: None)
     with pytest.raises(png.ChromiumNotFoundError, match="apt-get install -y chromium"):
         png.figure_to_png(_figure())
+
+
+@pytest.mark.timeout(120)
+def test_a_browser_that_fails_to_start_raises_and_the_next_export_recovers(monkeypatch, browser):
+    png.stop_browser()
+    monkeypatch.setenv("BROWSER_PATH", "/bin/false")  # executable, but not a browser
+    with pytest.raises(Exception):  # noqa: B017 - kaleido/choreographer's own error type
+        png.figure_to_png(_figure())
+    monkeypatch.delenv("BROWSER_PATH")
+    assert Image.open(io.BytesIO(png.figure_to_png(_figure()))).size == (1920, 1080)
