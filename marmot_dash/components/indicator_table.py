@@ -1,8 +1,9 @@
 """A principle's indicators as one table, in the manner of a Fingertips spine chart.
 
-One row per indicator: its name (a link that opens its views), the latest value, the baseline,
-the change since baseline with its significance, England's value, the benchmark against England,
-the recent trend, the deprivation gap and whether it narrowed, a sparkline and its sources.
+One row per indicator: its name (a link that opens its views) with its sources (JSNA, Luton 2040
+badges), the latest value, the baseline, the change since baseline with its significance,
+England's value, the benchmark against England, the recent trend, the deprivation gap and whether
+it narrowed, and a sparkline.
 Every judgement is a word and a symbol, with colour only as a third cue.
 """
 
@@ -48,8 +49,8 @@ JUDGEMENT_PHRASES = {"improving": "getting better", "worsening": "getting worse"
 SOURCE_BADGES = ("JSNA", "Luton 2040")
 
 HEADERS = (
-    "Indicator", "Period", "Value", "Baseline", "Change since baseline", "England",
-    "Compared with England", "Recent trend", "Deprivation gap", "Last 10 values", "Sources",
+    "Indicator", "Latest (period)", "Baseline (period)", "Change since baseline", "England",
+    "Compared with England", "Recent trend", "Deprivation gap", "Last 10 values",
 )
 
 
@@ -93,10 +94,12 @@ def _row(indicator: Mapping, summary: Mapping, href: str, selected: bool) -> htm
         className="indicator-row selected" if selected else "indicator-row",
         **{"data-indicator": indicator["indicator_id"]},
         children=[
-            html.Th(name_link, scope="row"),
-            html.Td(_text(summary.get("latest_period")) or "–"),
+            html.Th([name_link, html.Div(_sources(indicator.get("sources")),
+                                         className="sources")], scope="row"),
             html.Td([format_value(summary.get("value"), digits),
-                     html.Span(f" {unit}", className="unit") if unit else None],
+                     html.Span(f" {unit}", className="unit") if unit else None,
+                     html.Br(), html.Span(f"({_text(summary.get('latest_period')) or '–'})",
+                                          className="muted")],
                     className="number", **{"data-value": _raw(summary.get("value"))}),
             html.Td(_baseline(summary, digits), className="number"),
             html.Td(_mark(CHANGE_MARKS, summary.get("change_judgement"), "not_compared",
@@ -107,7 +110,6 @@ def _row(indicator: Mapping, summary: Mapping, href: str, selected: bool) -> htm
             html.Td(_mark(GAP_MARKS, summary.get("gap_change"), "not_available",
                           _gap_detail(summary, digits))),
             html.Td(sparkline_image(summary.get("sparkline") or (), indicator)),
-            html.Td(_sources(indicator.get("sources"))),
         ],
     )
 
@@ -132,8 +134,8 @@ def _raw(value: object) -> str:
 
 def _baseline(summary: Mapping, digits: int) -> list:
     period = _text(summary.get("baseline_period"))
-    return [format_value(summary.get("baseline_value"), digits),
-            html.Span(f" ({period})", className="muted") if period else None]
+    return [format_value(summary.get("baseline_value"), digits), html.Br(),
+            html.Span(f"({period})", className="muted") if period else None]
 
 
 def _change_detail(summary: Mapping, digits: int) -> str:
@@ -190,11 +192,11 @@ def _trend(trend: object, judgement: object) -> html.Span:
 def _sources(sources: object) -> list:
     named = [s.strip() for s in _text(sources).split(";") if s.strip()]
     badges = [s for s in named if s in SOURCE_BADGES]
-    return [html.Span(s, className="source-badge") for s in badges] or ["–"]
+    return [html.Span(s, className="source-badge", title=f"In the {s}") for s in badges]
 
 
 def sparkline_image(values: Sequence[float], indicator: Mapping, *, colour: str = "#0072B2",
-                    width: int = 90, height: int = 24) -> html.Img | str:
+                    width: int = 72, height: int = 24) -> html.Img | str:
     """A tiny static line of recent values as an inline SVG image (a few hundred bytes)."""
     points = [(i, float(v)) for i, v in enumerate(values)
               if v is not None and not math.isnan(float(v))]

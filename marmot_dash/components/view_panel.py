@@ -20,7 +20,6 @@ from marmot_dash.views import (
     VIEWS,
     ViewResult,
     ViewState,
-    level_word,
     view_href,
 )
 
@@ -37,6 +36,8 @@ TABLE_HEADERS = {
     "reference": "Reference group", "gap": "Gap to reference", "ratio": "Ratio to reference",
 }
 MAX_TABLE_ROWS = 500
+LEVEL_PLURALS = {"ward": "Wards", "lsoa": "LSOAs", "msoa": "MSOAs"}
+GRAPH_STYLE = {"height": "clamp(380px, 62vh, 680px)"}
 
 
 def _choice(label: str, href: str, element_id: str, class_name: str, current: str | None):
@@ -62,7 +63,7 @@ def level_switch(state: ViewState, levels: Sequence[str]) -> html.Nav | None:
     if len(levels) < 2:
         return None
     items = [
-        html.Li(_choice(f"{level_word(level).capitalize()}s",
+        html.Li(_choice(LEVEL_PLURALS.get(level, level),
                         view_href(state, level=level, period=None), f"level-{level}",
                         "level-link", "true" if level == state.level else None))
         for level in levels
@@ -119,7 +120,8 @@ def view_body(result: ViewResult, state: ViewState, indicator: Mapping,
         charts.append(html.Figure(
             [
                 dcc.Graph(id=graph_id, figure=figure.to_plotly_json(),
-                          config=graph_config(filename=filename), className="view-graph"),
+                          config=graph_config(filename=filename), className="view-graph",
+                          style=GRAPH_STYLE),
                 html.Figcaption(result.description if index == 0 else "",
                                 id=f"{graph_id}-description", className="chart-description"),
             ],
