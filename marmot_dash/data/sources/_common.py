@@ -15,10 +15,14 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 
 from marmot_dash.data.errors import DatasetError
 
 HEADER_SEARCH_ROWS = 30
+HEAD_BYTES = 1 << 16  # the header is found in the first 64 KiB
 UTF8_BOM = b"\xef\xbb\xbf"
 GSS_CODE = re.compile(r"^[EWSNK]\d{8}$")
 Required = str | tuple[str, ...]  # a required column, or alternative names for it
@@ -93,29 +97,62 @@ def read_table(
         body = [_pad(row, len(header)) for row in rows[header_index + 1 :]]
         frame = pd.DataFrame(body, columns=header, dtype=str)
     else:
-        text = _decode(path)
-        if not text.strip():
+        raw = path.read_bytes()
+        if raw.isspace():
             raise DatasetError(str(path), "the file is empty", row=1)
-        head = _csv_head(text, path)
+        data = memoryview(raw)[len(UTF8_BOM) if raw.startswith(UTF8_BOM) else 0 :]
+        head = _csv_head(bytes(data[:HEAD_BYTES]).decode("utf-8", errors="replace"), path)
         header_index = _header_index(head, required, path)
         header = _header_cells(head[header_index], path, header_index + 1)
-        _check_csv_shape(text, path, header_index, len(header))
-        frame = pd.read_csv(
-            io.StringIO(text), skiprows=header_index, header=0, names=header, dtype=str,
-            keep_default_na=False, na_filter=False, skip_blank_lines=True, engine="c",
-        )
-    frame = frame.loc[~(frame == "").all(axis=1)]  # index = record position, kept for rows
-    table = Table(path, frame, header_index + 1)
+        frame = _read_csv(data, path, header_index, header)
+        del raw, data
+    first = frame.iloc[:, 0] == ""
+    if first.any():  # rows of empty cells (spreadsheet leftovers) are not records
+        blank = (frame.loc[first] == "").all(axis=1)
+        frame = frame.drop(index=blank.index[blank.to_numpy()])
+    table = Table(path, frame, header_index + 1)  # index = record position, kept for rows
     if frame.empty:
         raise table.error("the file has a header but no data rows", position=0)
     return table
 
 
-def _decode(path: Path) -> str:
-    """The file's text: UTF-8 (a byte-order mark is dropped), else Windows-1252."""
-    data = path.read_bytes()
-    if data.startswith(UTF8_BOM):
-        data = data[len(UTF8_BOM) :]
+def _read_csv(
+    data: memoryview, path: Path, header_index: int, header: list[str]
+) -> pd.DataFrame:
+    """The records after the header as text columns, parsed by pyarrow (multi-threaded).
+
+    Text that is not UTF-8 is decoded as Windows-1252. When pyarrow refuses the file, the
+    standard csv module finds the row at fault for the message.
+    """
+    try:
+        return _arrow_csv(data, header_index, header)
+    except pa.ArrowInvalid as error:
+        if "utf8" in str(error).lower():
+            data = memoryview(_decode(bytes(data), path).encode("utf-8"))
+            try:
+                return _arrow_csv(data, header_index, header)
+            except pa.ArrowInvalid as retry_error:
+                error = retry_error
+        _check_csv_shape(_decode(bytes(data), path), path, header_index, len(header))
+        raise DatasetError(str(path), f"cannot parse CSV: {error}") from None
+
+
+def _arrow_csv(data: memoryview, header_index: int, header: list[str]) -> pd.DataFrame:
+    table = pacsv.read_csv(
+        pa.BufferReader(pa.py_buffer(data)),
+        read_options=pacsv.ReadOptions(skip_rows=header_index + 1, column_names=header),
+        parse_options=pacsv.ParseOptions(newlines_in_values=True),
+        convert_options=pacsv.ConvertOptions(
+            column_types={name: pa.string() for name in header}, strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+        ),
+    )
+    text = pd.StringDtype("pyarrow", na_value=np.nan)
+    return table.to_pandas(types_mapper=lambda kind: text if kind == pa.string() else None)
+
+
+def _decode(data: bytes, path: Path) -> str:
+    """The text of ``data``: UTF-8, else Windows-1252 (else an error naming the row)."""
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -250,17 +287,25 @@ def numbers(
     minimum: float | None = None,
 ) -> pd.Series:
     """A text column as float64 (NaN where empty); text, non-integers or values below
-    ``minimum`` raise a DatasetError naming the first bad row. ``column=None`` means absent."""
+    ``minimum`` raise a DatasetError naming the first bad row. ``column=None`` means absent.
+
+    Fast path: pyarrow casts the whole column; only when that fails is the column parsed cell
+    by cell (thousands separators allowed) to find the row at fault.
+    """
     if column is None:
         return pd.Series(np.nan, index=table.frame.index, dtype="float64")
-    text = table.frame[column].str.strip()
-    text = text.str.replace(",", "", regex=False)  # thousands separators
-    values = pd.to_numeric(text, errors="coerce").astype("float64")
-    empty = text == ""
-    bad = (values.isna() & ~empty) | ~np.isfinite(values.fillna(0))
-    _first_bad(table, bad, column, lambda i: f"expected a number, found {text.iloc[i]!r}")
+    text = table.frame[column]
+    values = _fast_numbers(text)
+    if values is None:
+        text = text.str.strip().str.replace(",", "", regex=False)
+        values = pd.to_numeric(text, errors="coerce").astype("float64")
+        bad = values.isna() & (text != "")
+        _first_bad(table, bad, column, lambda i: f"expected a number, found {text.iloc[i]!r}")
+    _first_bad(table, np.isinf(values), column,
+               lambda i: f"expected a finite number, found {text.iloc[i]!r}")
     if required:
-        _first_bad(table, empty, column, lambda i: "expected a number, found an empty cell")
+        _first_bad(table, values.isna(), column,
+                   lambda i: "expected a number, found an empty cell")
     if integer:
         _first_bad(table, values.notna() & (values % 1 != 0), column,
                    lambda i: f"expected a whole number, found {text.iloc[i]!r}")
@@ -268,6 +313,20 @@ def numbers(
         _first_bad(table, values < minimum, column,
                    lambda i: f"expected a value >= {minimum:g}, found {text.iloc[i]!r}")
     return values
+
+
+def _fast_numbers(text: pd.Series) -> pd.Series | None:
+    """The column cast by pyarrow (empty -> NaN), or None when some cell is not a plain number."""
+    cells = pc.utf8_trim_whitespace(pa.array(text, type=pa.string(), from_pandas=True))
+    cells = pc.if_else(pc.equal(cells, ""), pa.scalar(None, pa.string()), cells)
+    try:
+        numbers_ = pc.cast(cells, pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    if pc.any(pc.is_nan(numbers_)).as_py():  # "NaN" written out is not a number here
+        return None
+    values = numbers_.to_numpy(zero_copy_only=False)
+    return pd.Series(values, index=text.index, dtype="float64")
 
 
 def texts(table: Table, column: str | None, *, required: bool = False) -> pd.Series:
@@ -328,5 +387,6 @@ def head_cells(path: str | Path) -> set[str]:
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         rows = _xlsx_rows(path, None)[:HEADER_SEARCH_ROWS]
     else:
-        rows = _csv_head(_decode(path), path)
+        rows = _csv_head(path.read_bytes()[:HEAD_BYTES].decode("utf-8", errors="replace"),
+                         path)
     return {normalise(cell) for row in rows for cell in row if str(cell).strip()}

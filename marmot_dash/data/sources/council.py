@@ -81,7 +81,7 @@ def read_council_values(path: str | Path, *, sheet: str | None = None) -> tuple[
     frame["note"] = texts(table, col("note"))
     check_measures(table, frame, headers)
     duplicated_keys(table, frame, schema.VALUE_KEY, col("period"))
-    frame["row"] = [table.row(label) for label in frame.index]
+    frame["row"] = table.header_row + 1 + frame.index.to_numpy()
     return frame, table
 
 

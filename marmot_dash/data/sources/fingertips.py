@@ -35,6 +35,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from marmot_dash.data.sources._common import (
@@ -108,7 +109,9 @@ def read_fingertips(
     """
     table = read_table(path, REQUIRED)
     raw = _read_columns(table)
-    raw = raw.loc[~raw["fingertips_id"].isin(list(exclude_indicators))]
+    excluded = raw["fingertips_id"].isin(list(exclude_indicators))
+    if excluded.any():
+        raw = raw.loc[~excluded]
     duplicated_keys(table, raw, ["fingertips_id", "area_code", "sex", "age", "category_type",
                                  "category", "period"], table.require("Time period"), RAW_KEY)
     names = _indicator_names(raw)
@@ -142,7 +145,7 @@ def _read_columns(table: Table) -> pd.DataFrame:
         frame[name] = numbers(table, headers[name])
     frame["note"] = texts(table, col("Value note"))
     check_measures(table, frame, headers)
-    frame["row"] = [table.row(label) for label in frame.index]
+    frame["row"] = table.header_row + 1 + frame.index.to_numpy()
     return frame
 
 
@@ -150,8 +153,11 @@ def _period_sort(table: Table, period: pd.Series) -> pd.Series:
     """Time period Sortable where given, else the period's first year x 10000."""
     column = table.column("Time period Sortable")
     given = numbers(table, column, integer=True)
-    year = pd.to_numeric(period.str.extract(r"((?:19|20)\d\d)", expand=False), errors="coerce")
-    derived = year * 10000
+    if given.notna().all():
+        return given.astype("int64")
+    labels = period.unique()
+    years = pd.Series(labels, index=labels).str.extract(r"((?:19|20)\d\d)", expand=False)
+    derived = period.map(pd.to_numeric(years, errors="coerce") * 10000)
     missing = given.isna() & derived.isna()
     first_bad(table, missing, table.require("Time period"),
               "expected a period with a year (e.g. 2022/23) or a Time period Sortable")
@@ -164,10 +170,9 @@ def _indicator_names(raw: pd.DataFrame) -> dict[int, str]:
     return {int(k): str(v) for k, v in names.items()}
 
 
-def _headline(raw: pd.DataFrame) -> pd.DataFrame:
-    """Each indicator's headline sex and age (module doc)."""
-    combos = raw.groupby(["fingertips_id", "sex", "age", "category_type"], sort=False).size()
-    combos = combos.rename("n").reset_index()
+def _headline(combos: pd.DataFrame) -> pd.DataFrame:
+    """Each indicator's headline sex and age (module doc), from the row counts ``n`` of its
+    sex, age and category type combinations."""
     rows = []
     for indicator, group in combos.groupby("fingertips_id", sort=False):
         sexes = group.groupby("sex", sort=False)["n"].sum()
@@ -185,47 +190,57 @@ def _headline(raw: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["fingertips_id", "headline_sex", "headline_age"])
 
 
+def _classify(combos: pd.DataFrame) -> pd.DataFrame:
+    """Per sex/age/category-type combination: breakdown, fixed label and sort (module doc)."""
+    c = combos.merge(_headline(combos), on="fingertips_id", how="left")
+    is_sex, is_age = c["sex"] == c["headline_sex"], c["age"] == c["headline_age"]
+    has_type = c["category_type"] != ""
+    kind = c["category_type"].map(lambda t: _breakdown_of_type(t) or "")
+    c["total"] = ~has_type & is_sex & is_age
+    c["by_sex"] = ~has_type & ~is_sex & is_age
+    c["by_age"] = ~has_type & is_sex & ~is_age
+    c["typed"] = has_type & is_sex & is_age & (kind != "")
+    conditions = [c["total"], c["by_sex"], c["by_age"], c["typed"]]
+    c["breakdown"] = np.select(conditions, ["total", "sex", "age", kind], "")
+    c["label"] = np.select(conditions[:3], ["Total", c["sex"], c["age"]], "")
+    c["sort"] = np.select(conditions[:3], [
+        0, c["sex"].map(lambda v: SEX_ORDER.get(v, 3)), c["age"].map(_age_lower_bound)], 0)
+    c["skip"] = np.select(
+        [~has_type & ~is_sex & ~is_age, has_type & ~(is_sex & is_age), has_type & (kind == "")],
+        ["sex by age (two breakdowns at once)", "category type at a non-headline sex or age",
+         "category type with no dataset breakdown"], "")
+    return c
+
+
 def _to_breakdowns(table: Table, raw: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, int]]:
-    """Map sex, age and category type to breakdown, category and category_sort."""
-    headline = _headline(raw)
-    frame = raw.merge(headline, on="fingertips_id", how="left")
-    frame.index = raw.index
-    is_sex = frame["sex"] == frame["headline_sex"]
-    is_age = frame["age"] == frame["headline_age"]
-    has_type = frame["category_type"] != ""
-    breakdown = pd.Series(pd.NA, index=frame.index, dtype="object")
-    category = pd.Series("", index=frame.index, dtype="object")
-    sort = pd.Series(0, index=frame.index, dtype="int64")
+    """Map sex, age and category type to breakdown, category and category_sort.
 
-    total = ~has_type & is_sex & is_age
-    breakdown[total], category[total] = "total", "Total"
-    by_sex = ~has_type & ~is_sex & is_age
-    breakdown[by_sex], category[by_sex] = "sex", frame.loc[by_sex, "sex"]
-    sort[by_sex] = frame.loc[by_sex, "sex"].map(SEX_ORDER).fillna(3).astype("int64")
-    by_age = ~has_type & is_sex & ~is_age
-    breakdown[by_age], category[by_age] = "age", frame.loc[by_age, "age"]
-    sort[by_age] = frame.loc[by_age, "age"].map(_age_lower_bound).astype("int64")
-
-    typed = has_type & is_sex & is_age
-    kinds = frame["category_type"].map(_breakdown_of_type)
-    for kind in ("deprivation_decile", "deprivation_quintile", "ethnicity"):
-        rows = typed & (kinds == kind)
-        breakdown[rows] = kind
-        category[rows] = frame.loc[rows, "category"]
-    sort[typed] = _category_sorts(table, frame.loc[typed], kinds[typed])
-    skipped = {
-        "sex by age (two breakdowns at once)": int((~has_type & ~is_sex & ~is_age).sum()),
-        "category type at a non-headline sex or age": int((has_type & ~(is_sex & is_age)).sum()),
-        "category type with no dataset breakdown": int((typed & kinds.isna()).sum()),
-    }
-    frame["breakdown"], frame["category"], frame["category_sort"] = breakdown, category, sort
-    frame = frame.loc[breakdown.notna()]
+    The mapping is decided once per sex/age/category-type combination and taken to the rows
+    by group number, so a million rows cost no per-row Python work.
+    """
+    grouped = raw.groupby(["fingertips_id", "sex", "age", "category_type"], sort=False)
+    combo_of_row = grouped.ngroup().to_numpy()
+    combos = _classify(grouped.size().rename("n").reset_index())
+    skipped = combos.loc[combos["skip"] != ""].groupby("skip")["n"].sum().to_dict()
+    keep = (combos["breakdown"] != "").to_numpy()[combo_of_row]
+    columns = ["fingertips_id", "area_code", "area_name", "area_type_label", "period",
+               "period_sort", "value", *NUMERIC, "note", "row", "category_type"]
+    frame = raw[columns] if keep.all() else raw.loc[keep, columns]
+    codes = combo_of_row[keep]
+    typed = combos["typed"].to_numpy()[codes]
+    labels = combos["label"].to_numpy(dtype=object)[codes]
+    category_codes, categories = pd.factorize(raw["category"].to_numpy()[keep])
+    labels[typed] = np.asarray(categories, dtype=object)[category_codes[typed]]
+    sort = combos["sort"].to_numpy(dtype="int64")[codes]
+    kinds = combos["breakdown"].to_numpy(dtype=object)[codes]
+    sort[typed] = _category_sorts(table, frame.index[typed], labels[typed], kinds[typed])
+    frame = frame.assign(breakdown=kinds, category=labels, category_sort=sort)
     frame, dropped = _one_type_per_breakdown(frame)
     skipped["another category type of the same breakdown"] = dropped
-    columns = ["fingertips_id", "area_code", "area_name", "area_type_label", "period",
+    ordered = ["fingertips_id", "area_code", "area_name", "area_type_label", "period",
                "period_sort", "breakdown", "category", "category_sort", "value", *NUMERIC,
                "note", "row"]
-    return frame[columns], {reason: n for reason, n in skipped.items() if n}
+    return frame[ordered], {reason: int(n) for reason, n in skipped.items() if n}
 
 
 def _breakdown_of_type(category_type: str) -> str | None:
@@ -257,20 +272,24 @@ def _deprivation_rank(label: str, kind: str) -> int | None:
     return labels.get(match["rank"].lower())
 
 
-def _category_sorts(table: Table, frame: pd.DataFrame, kinds: pd.Series) -> pd.Series:
+def _category_sorts(
+    table: Table, index: pd.Index, labels: np.ndarray, kinds: np.ndarray
+) -> np.ndarray:
     """category_sort for categorised rows; an unrecognised deprivation label is refused."""
-    sort = pd.Series(0, index=frame.index, dtype="int64")
+    sort = np.zeros(len(labels), dtype="int64")
+    column = table.column("Category") or "Category"
     for kind, word in (("deprivation_decile", "decile"), ("deprivation_quintile", "quintile")):
         rows = kinds == kind
-        labels = frame.loc[rows, "category"]
-        ranks = labels.map({label: _deprivation_rank(label, word) for label in labels.unique()})
-        first_bad(table, ranks.isna(), table.column("Category") or "Category",
+        ranks = {label: _deprivation_rank(label, word) or 0 for label in set(labels[rows])}
+        found = pd.Series(labels[rows]).map(ranks).to_numpy(dtype="int64")
+        first_bad(table, pd.Series(found == 0, index=index[rows]), column,
                   f"not a deprivation {word} label (expected e.g. 'Most deprived {word}')")
-        sort[rows] = ranks.astype("int64")
+        sort[rows] = found
     rows = kinds == "ethnicity"
-    labels = sorted(frame.loc[rows, "category"].unique(),
-                    key=lambda label: (bool(UNKNOWN_ETHNICITY.search(label)), label))
-    sort[rows] = frame.loc[rows, "category"].map({lab: i + 1 for i, lab in enumerate(labels)})
+    order = sorted(set(labels[rows]),
+                   key=lambda label: (bool(UNKNOWN_ETHNICITY.search(label)), label))
+    position = {label: i + 1 for i, label in enumerate(order)}
+    sort[rows] = pd.Series(labels[rows]).map(position).to_numpy(dtype="int64")
     return sort
 
 
@@ -288,13 +307,12 @@ def _type_preference(category_type: str) -> tuple[int, int, str]:
 
 def _one_type_per_breakdown(frame: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     """Keep one category type per indicator, area, period and breakdown (module doc)."""
-    typed = frame["category_type"] != ""
-    if not typed.any():
+    types = [t for t in frame["category_type"].unique() if t]
+    if len(types) < 2:
         return frame, 0
-    types = frame.loc[typed, "category_type"].unique()
     order = {t: i for i, t in enumerate(sorted(types, key=_type_preference))}
     preference = frame["category_type"].map(order).fillna(-1)
     key = ["fingertips_id", "area_code", "period", "breakdown"]
     best = preference.groupby([frame[k] for k in key], sort=False).transform("min")
     keep = preference.to_numpy() == best.to_numpy()
-    return frame.loc[keep], int((~keep).sum())
+    return (frame, 0) if keep.all() else (frame.loc[keep], int((~keep).sum()))

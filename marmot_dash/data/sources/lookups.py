@@ -46,7 +46,7 @@ def read_lookup(
     frame["parent_code"] = area_codes(table, parent)
     frame["parent_name"] = texts(table, name)
     duplicated_keys(table, frame, ["child_code"], child)
-    frame["row"] = [table.row(label) for label in frame.index]
+    frame["row"] = table.header_row + 1 + frame.index.to_numpy()
     frame.attrs["columns"] = (child, parent)
     return frame, table
 
