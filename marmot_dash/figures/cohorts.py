@@ -7,8 +7,11 @@ panel's reference group is marked with a dashed line at its value and a bold lab
 from __future__ import annotations
 
 import html
+import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -30,72 +33,103 @@ _PANEL_GAP = 0.1  # paper fraction between panels, room for the next panel's tit
 _PANEL_COLOURS = dict(zip(COHORT_BREAKDOWNS, OKABE_ITO, strict=False))
 
 
-def _panels(cohorts: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
-    """(breakdown, rows) in sex, age, ethnicity order, then any other breakdown."""
-    present = list(dict.fromkeys(cohorts["breakdown"].astype(str)))
-    order = [b for b in COHORT_BREAKDOWNS if b in present] + [
-        b for b in present if b not in COHORT_BREAKDOWNS
-    ]
+@dataclass(frozen=True)
+class _Panel:
+    """One breakdown's rows in category order, as plain lists."""
+
+    breakdown: str
+    category: list[str]
+    value: list[float]
+    lower: list[float]
+    upper: list[float]
+    note: list[str]
+    gap: list[float]
+    ratio: list[float]
+
+    @property
+    def title(self) -> str:
+        return BREAKDOWN_TITLES.get(self.breakdown, self.breakdown.title())
+
+
+def _floats(frame: pd.DataFrame, column: str, rows: np.ndarray) -> list[float]:
+    if column not in frame:
+        return [math.nan] * len(rows)
+    return frame[column].to_numpy(dtype=float)[rows].tolist()
+
+
+def _panels(cohorts: pd.DataFrame) -> list[_Panel]:
+    """One panel per breakdown, in sex, age, ethnicity order, then any other breakdown."""
+    breakdowns = cohorts["breakdown"].astype(str).to_numpy()
+    present = list(dict.fromkeys(breakdowns))
+    order = [b for b in COHORT_BREAKDOWNS if b in present]
+    order += [b for b in present if b not in COHORT_BREAKDOWNS]
+    sort = (cohorts["category_sort"].to_numpy(dtype=float) if "category_sort" in cohorts
+            else np.arange(len(cohorts), dtype=float))
+    categories = cohorts["category"].astype(str).to_numpy()
+    notes = cohorts["note"].to_numpy(dtype=object) if "note" in cohorts else None
     panels = []
     for breakdown in order:
-        rows = cohorts[cohorts["breakdown"] == breakdown]
-        if "category_sort" in rows:
-            rows = rows.sort_values("category_sort", kind="stable")
-        panels.append((breakdown, rows.reset_index(drop=True)))
+        rows = np.flatnonzero(breakdowns == breakdown)
+        rows = rows[np.argsort(sort[rows], kind="stable")]
+        panels.append(_Panel(
+            breakdown=breakdown,
+            category=categories[rows].tolist(),
+            value=_floats(cohorts, "value", rows),
+            lower=_floats(cohorts, "lower_ci", rows),
+            upper=_floats(cohorts, "upper_ci", rows),
+            note=[_note(notes[i] if notes is not None else None) for i in rows],
+            gap=_floats(cohorts, "gap", rows),
+            ratio=_floats(cohorts, "ratio", rows),
+        ))
     return panels
 
 
-def _note(row: pd.Series) -> str:
-    note = row.get("note")
+def _note(note: object) -> str:
     return note.strip() if isinstance(note, str) and note.strip() else DEFAULT_SUPPRESSED_NOTE
 
 
-def _tick_labels(rows: pd.DataFrame, reference: str | None) -> list[str]:
-    labels = []
-    for category in rows["category"].astype(str):
-        text = html.escape(category)
-        labels.append(f"<b>{text} (reference)</b>" if category == reference else text)
-    return labels
-
-
-def _extra_hover(rows: pd.DataFrame) -> list[str]:
-    """Gap and ratio to the reference group, where the caller supplied them."""
-    if "gap" not in rows or "ratio" not in rows:
-        return [""] * len(rows)
+def _tick_labels(panel: _Panel, reference: str | None) -> list[str]:
     return [
-        f"<br>Gap to reference {format_value(gap)}; ratio {format_value(ratio, 2)}"
-        if pd.notna(gap) else ""
-        for gap, ratio in zip(rows["gap"], rows["ratio"], strict=True)
+        f"<b>{html.escape(category)} (reference)</b>" if category == reference
+        else html.escape(category)
+        for category in panel.category
     ]
 
 
-def _panel_trace(breakdown: str, rows: pd.DataFrame, ticks: list[str], number: int) -> dict:
-    shown = rows["value"].notna()
-    return dict(
-        type="bar",
-        xaxis=f"x{_axis_suffix(number)}",
-        yaxis=f"y{_axis_suffix(number)}",
-        x=rows["value"].where(shown).tolist(),
-        y=ticks,
-        orientation="h",
-        name=BREAKDOWN_TITLES.get(breakdown, breakdown.title()),
-        showlegend=False,
-        marker={"color": _PANEL_COLOURS.get(breakdown, OKABE_ITO[-2])},
-        error_x={
+def _extra_hover(panel: _Panel) -> list[str]:
+    """Gap and ratio to the reference group, where the caller supplied them."""
+    return [
+        "" if math.isnan(gap) else
+        f"<br>Gap to reference {format_value(gap)}; ratio {format_value(ratio, 2)}"
+        for gap, ratio in zip(panel.gap, panel.ratio, strict=True)
+    ]
+
+
+def _gap_free(values: list[float]) -> list[float | None]:
+    return [None if math.isnan(v) else v for v in values]
+
+
+def _panel_trace(panel: _Panel, ticks: list[str], number: int) -> dict:
+    return {
+        "type": "bar", "xaxis": f"x{_axis_suffix(number)}", "yaxis": f"y{_axis_suffix(number)}",
+        "x": _gap_free(panel.value), "y": ticks, "orientation": "h", "name": panel.title,
+        "showlegend": False,
+        "marker": {"color": _PANEL_COLOURS.get(panel.breakdown, OKABE_ITO[-2])},
+        "error_x": {
             "type": "data", "symmetric": False, "color": REFERENCE_COLOUR, "thickness": 1.5,
-            "array": (rows["upper_ci"] - rows["value"]).tolist(),
-            "arrayminus": (rows["value"] - rows["lower_ci"]).tolist(),
+            "array": _gap_free([hi - v for hi, v in zip(panel.upper, panel.value, strict=True)]),
+            "arrayminus": _gap_free(
+                [v - lo for v, lo in zip(panel.value, panel.lower, strict=True)]),
         },
-        customdata=[
+        "customdata": [
             [format_value(lo), format_value(hi), extra]
-            for lo, hi, extra in zip(rows["lower_ci"], rows["upper_ci"], _extra_hover(rows),
-                                     strict=True)
+            for lo, hi, extra in zip(panel.lower, panel.upper, _extra_hover(panel), strict=True)
         ],
-        hovertemplate=(
+        "hovertemplate": (
             "%{y}: %{x:,.1f}<br>95% CI %{customdata[0]} to %{customdata[1]}%{customdata[2]}"
             "<extra></extra>"
         ),
-    )
+    }
 
 
 def build_cohorts(
@@ -114,15 +148,15 @@ def build_cohorts(
     panels = _panels(cohorts)
     if not panels:
         return go.Figure(layout=base_layout())
-    domains = _panel_domains([max(len(rows), 1) for _, rows in panels])
+    domains = _panel_domains([max(len(panel.category), 1) for panel in panels])
     traces, shapes, annotations = [], [], []
     layout = base_layout(bargap=0.3, hovermode="closest", showlegend=False)
-    for number, ((breakdown, rows), domain) in enumerate(zip(panels, domains, strict=True), 1):
-        ticks = _tick_labels(rows, reference.get(breakdown))
-        traces.append(_panel_trace(breakdown, rows, ticks, number))
-        annotations.append(_panel_title(breakdown, domain))
-        annotations += _suppressed_notes(rows, ticks, number)
-        shapes += _reference_line(rows, reference.get(breakdown), number)
+    for number, (panel, domain) in enumerate(zip(panels, domains, strict=True), 1):
+        ticks = _tick_labels(panel, reference.get(panel.breakdown))
+        traces.append(_panel_trace(panel, ticks, number))
+        annotations.append(_panel_title(panel, domain))
+        annotations += _suppressed_notes(panel, ticks, number)
+        shapes += _reference_line(panel, reference.get(panel.breakdown), number)
         suffix = _axis_suffix(number)
         last = number == len(panels)
         layout[f"xaxis{suffix}"] = axis_style(
@@ -150,9 +184,9 @@ def _panel_domains(sizes: list[int]) -> list[list[float]]:
     return domains
 
 
-def _panel_title(breakdown: str, domain: list[float]) -> dict:
+def _panel_title(panel: _Panel, domain: list[float]) -> dict:
     return {
-        "text": f"<b>{BREAKDOWN_TITLES.get(breakdown, breakdown.title())}</b>", "x": 0,
+        "text": f"<b>{panel.title}</b>", "x": 0,
         "y": domain[1], "xref": "paper", "yref": "paper", "xanchor": "left",
         "yanchor": "bottom", "showarrow": False, "name": "panel",
     }
@@ -162,25 +196,26 @@ def _axis_suffix(number: int) -> str:
     return "" if number == 1 else str(number)
 
 
-def _suppressed_notes(rows: pd.DataFrame, ticks: list[str], number: int) -> list[dict]:
+def _suppressed_notes(panel: _Panel, ticks: list[str], number: int) -> list[dict]:
     """A note where each suppressed bar would be, so the gap is labelled, not drawn as zero."""
     return [
         {
             "x": 0, "y": ticks[index], "xref": f"x{_axis_suffix(number)} domain",
             "yref": f"y{_axis_suffix(number)}", "xanchor": "left", "showarrow": False,
-            "name": "suppressed", "text": f"<i>{html.escape(_note(rows.loc[index]))}</i>",
+            "name": "suppressed", "text": f"<i>{html.escape(panel.note[index])}</i>",
             "font": {"color": MUTED_COLOUR},
         }
-        for index in rows.index[rows["value"].isna()]
+        for index, value in enumerate(panel.value) if math.isnan(value)
     ]
 
 
-def _reference_line(rows: pd.DataFrame, category: str | None, number: int) -> list[dict]:
+def _reference_line(panel: _Panel, category: str | None, number: int) -> list[dict]:
     """A dashed line at the reference group's value across its panel (none if suppressed)."""
-    match = rows[rows["category"].astype(str) == category] if category else rows.iloc[0:0]
-    if match.empty or pd.isna(match["value"].iloc[0]):
+    if category not in panel.category:
         return []
-    value = float(match["value"].iloc[0])
+    value = panel.value[panel.category.index(category)]
+    if math.isnan(value):
+        return []
     return [{
         "type": "line", "xref": f"x{_axis_suffix(number)}",
         "yref": f"y{_axis_suffix(number)} domain", "x0": value, "x1": value, "y0": 0, "y1": 1,
@@ -199,21 +234,21 @@ def describe_cohorts(
     panels = _panels(cohorts)
     if not panels:
         return f"No cohort breakdown for {name}."
-    sentences = [f"Bar charts of {name} by {', '.join(b for b, _ in panels)}."]
-    for breakdown, rows in panels:
-        known = rows.dropna(subset=["value"]).sort_values("value")
-        title = BREAKDOWN_TITLES.get(breakdown, breakdown.title())
-        if known.empty:
-            sentences.append(f"{title}: all values suppressed.")
+    sentences = [f"Bar charts of {name} by {', '.join(p.breakdown for p in panels)}."]
+    for panel in panels:
+        known = sorted((v, c) for v, c in zip(panel.value, panel.category, strict=True)
+                       if not math.isnan(v))
+        if not known:
+            sentences.append(f"{panel.title}: all values suppressed.")
             continue
-        high, low = known.iloc[-1], known.iloc[0]
+        (low, low_name), (high, high_name) = known[0], known[-1]
         sentence = (
-            f"{title}: highest {high['category']} ({format_value(high['value'])}), "
-            f"lowest {low['category']} ({format_value(low['value'])})"
+            f"{panel.title}: highest {high_name} ({format_value(high)}), "
+            f"lowest {low_name} ({format_value(low)})"
         )
-        if reference and breakdown in reference:
-            sentence += f"; reference group {reference[breakdown]}"
-        suppressed = int(rows["value"].isna().sum())
+        if reference and panel.breakdown in reference:
+            sentence += f"; reference group {reference[panel.breakdown]}"
+        suppressed = len(panel.value) - len(known)
         if suppressed:
             sentence += f"; {suppressed} suppressed for small numbers"
         sentences.append(sentence + ".")
