@@ -1,8 +1,8 @@
 """Theme call-outs: short notes from the qualitative work placed on a chart.
 
-A call-out ("Barrier: data granularity") sits in a band above the plot area, between the title
-block and the legend, so it never hides data; the top margin grows to hold it. Not calling
-``add_theme_callouts`` is how a chart goes without them.
+A call-out ("Barrier: data granularity") sits in a band added below everything else on the
+chart (axis titles, source line), so it never hides data, the legend or the marks; the bottom
+margin grows to hold it. Not calling ``add_theme_callouts`` is how a chart goes without them.
 
 Themes are ``marmot_dash.data.themes.Theme`` objects; this module only reads their ``id``,
 ``title``, ``callout`` (``text`` and ``views``), ``cross_cutting`` and ``bears_on``.
@@ -16,7 +16,6 @@ from typing import Protocol
 
 import plotly.graph_objects as go
 
-from marmot_dash.figures.slide import _LEGEND_BAND, _has_legend
 from marmot_dash.figures.style import TEXT_COLOUR
 
 CALLOUT_NAME_PREFIX = "theme-callout:"
@@ -25,8 +24,8 @@ CALLOUT_SIZE = 13
 CALLOUT_LINE = CALLOUT_SIZE + 15  # px per call-out, box and gap included
 CALLOUT_FILL = "#FFF4CC"
 CALLOUT_BORDER = "#8A6D00"
-_UNFRAMED_TOP = 80  # Plotly's top margin is 100 when unset; leave a little less above
-_GAP = 6  # px between the subtitle and the first call-out
+_UNFRAMED_BOTTOM = 80  # Plotly's default bottom margin
+_GAP = 8  # px between what was at the bottom of the chart and the first call-out
 
 
 class _Callout(Protocol):
@@ -65,7 +64,7 @@ def callout_themes(
 def add_theme_callouts(
     fig: go.Figure, themes: Iterable[ThemeLike], view: str, *, principle: int | None = None
 ) -> go.Figure:
-    """Add the call-outs of the themes that suit ``view`` above the plot area; return ``fig``.
+    """Add the call-outs of the themes that suit ``view`` below the chart; return ``fig``.
 
     Updates ``fig`` in place. Each call-out is a layout annotation named
     ``theme-callout:<theme id>``; its hover text names the theme. Text is HTML-escaped, so
@@ -74,10 +73,9 @@ def add_theme_callouts(
     chosen = callout_themes(themes, view, principle=principle)
     if not chosen:
         return fig
-    base = _LEGEND_BAND if _has_legend(fig) else 4
-    top = fig.layout.margin.t if fig.layout.margin.t is not None else _UNFRAMED_TOP
-    fig.update_layout(margin={"t": top + CALLOUT_LINE * len(chosen) + _GAP})
-    for line, theme in enumerate(reversed(chosen)):
+    bottom = fig.layout.margin.b if fig.layout.margin.b is not None else _UNFRAMED_BOTTOM
+    fig.update_layout(margin={"b": bottom + _GAP + CALLOUT_LINE * len(chosen)})
+    for line, theme in enumerate(chosen):
         fig.add_annotation(
             name=f"{CALLOUT_NAME_PREFIX}{theme.id}",
             text=html.escape(theme.callout.text, quote=False),
@@ -85,10 +83,10 @@ def add_theme_callouts(
             xref="paper",
             yref="paper",
             x=0,
-            y=1,
+            y=0,
             xanchor="left",
-            yanchor="bottom",
-            yshift=base + line * CALLOUT_LINE,
+            yanchor="top",
+            yshift=-(bottom + _GAP + line * CALLOUT_LINE),
             showarrow=False,
             align="left",
             font={"size": CALLOUT_SIZE, "color": TEXT_COLOUR},

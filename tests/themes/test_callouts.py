@@ -31,19 +31,23 @@ def framed_chart() -> go.Figure:
     return frame(fig, title="An indicator", source="Somewhere", illustrative=True)
 
 
-def test_call_outs_go_on_the_chart_above_the_plot_area(themes) -> None:
+def test_call_outs_go_below_everything_else_on_the_chart(themes) -> None:
     fig = framed_chart()
-    top_before = fig.layout.margin.t
+    bottom_before = fig.layout.margin.b
+    source = next(a for a in fig.layout.annotations if a.name == "source")
     add_theme_callouts(fig, themes, "places")
-    assert theme_callout_texts(fig) == ["Barrier: data granularity",
-                                        "Opportunity: empower communities"]
+    assert theme_callout_texts(fig) == ["Opportunity: empower communities",
+                                        "Barrier: data granularity"]
     callouts = [a for a in fig.layout.annotations if a.name.startswith(CALLOUT_NAME_PREFIX)]
     for annotation in callouts:
-        # anchored at the top edge of the plot area and drawn upwards: never over the data
-        assert (annotation.xref, annotation.yref, annotation.y) == ("paper", "paper", 1)
-        assert annotation.yanchor == "bottom" and annotation.yshift > 0
-        assert annotation.showarrow is False
-    assert fig.layout.margin.t >= top_before + 2 * 20
+        # hanging from the bottom edge of the plot area, past the old margin: never over the
+        # data, the axis titles or the source line
+        assert (annotation.xref, annotation.yref, annotation.y) == ("paper", "paper", 0)
+        assert annotation.yanchor == "top" and annotation.showarrow is False
+        assert -annotation.yshift > bottom_before > -source.yshift
+    assert fig.layout.margin.b >= bottom_before + 2 * 20
+    lowest = min(a.yshift for a in callouts)
+    assert -lowest + 20 <= fig.layout.margin.b  # the last call-out fits in the margin
     assert len({a.yshift for a in callouts}) == len(callouts)  # stacked, not overlapping
 
 
