@@ -281,7 +281,12 @@ def values_schema(
 
 
 def geo_schema(level: str, area_codes: Sequence[str]) -> pa.DataFrameSchema:
-    """``geo/<level>.geojson`` features, one row per feature (``id``, ``area_code``)."""
+    """``geo/<level>.geojson`` features, one row per feature (``id``, ``properties.area_code``):
+    every area code of the level once, and ``id`` equal to it."""
+
+    def id_is_code(frame: pd.DataFrame) -> pd.Series:
+        return frame["id"] == frame[GEO_CODE]
+
     return pa.DataFrameSchema(
         {
             GEO_CODE: _text(
@@ -289,7 +294,10 @@ def geo_schema(level: str, area_codes: Sequence[str]) -> pa.DataFrameSchema:
                               error=f"expected an area_code of level '{level}' in areas.parquet"),
                 unique=True,
             ),
+            "id": pa.Column(nullable=True),
         },
+        checks=[_row_check("id", "expected the feature id to equal properties.area_code",
+                           id_is_code)],
         report_duplicates="exclude_first",
     )
 
@@ -346,7 +354,9 @@ def _failures(errors: SchemaErrors, frame: pd.DataFrame, key: Sequence[str]) -> 
         cases.at[label, "failure_case"] = tuple(
             _plain(frame.at[cases.at[label, "index"], k]) for k in key
         )
-    return cases.sort_values("index", kind="stable", na_position="first")
+    # By row, failures without a row last; on one row, column checks before whole-row checks.
+    cases["_whole_row"] = cases["check"].isin(ROW_CHECK_COLUMNS)
+    return cases.sort_values(["index", "_whole_row"], kind="stable", na_position="last")
 
 
 def _raise_first(
@@ -498,7 +508,10 @@ def _read_geo(directory: Path, areas: pd.DataFrame) -> dict[str, dict]:
             raise DatasetError(file, f"expected a level name: {', '.join(schema.AREA_LEVELS)}")
         collection = _read_geojson(path, file)
         found = [(feature.get("properties") or {}).get("area_code") for feature in collection]
-        features = pd.DataFrame({GEO_CODE: pd.Series(found, dtype=object)})
+        features = pd.DataFrame({
+            GEO_CODE: pd.Series(found, dtype=object),
+            "id": pd.Series([feature.get("id") for feature in collection], dtype=object),
+        })
         codes = areas.loc[areas["level"] == level, "area_code"].tolist()
         _validate(features, geo_schema(level, codes), file, row_offset=1)
         missing = sorted(set(codes) - set(features[GEO_CODE]))

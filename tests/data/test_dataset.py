@@ -332,3 +332,12 @@ def test_written_directory_has_the_usual_permissions(tmp_path: Path, town_parts:
     plain.mkdir()
     out = write_dataset(tmp_path / "dataset", **town_parts)
     assert out.stat().st_mode == plain.stat().st_mode
+
+
+def test_geojson_feature_id_must_equal_its_area_code(tmp_path: Path, town_dir: Path) -> None:
+    def rename(path: Path) -> None:
+        path.write_text(path.read_text().replace(f'"id":"{WARDS[1]}"', '"id":"ward-2"'))
+
+    error = refusal(tmp_path, town_dir, f"{schema.GEO_DIR}/ward.geojson", rename)
+    assert (error.row, error.column) == (2, "id")
+    assert "'ward-2'" in str(error)
