@@ -88,6 +88,7 @@ def create_app(data_dir: str | Path) -> Dash:
         suppress_callback_exceptions=True,
         title=f"{APP_TITLE}: {name}",
         update_title=None,
+        compress=True,  # flask-compress: plotly.js and the bundles travel zstd/br/gzip-encoded
         on_error=_show_callback_error,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
