@@ -11,8 +11,10 @@ scores (IoD2019 File 2 has ranks and deciles only) leaves the score empty. Wards
 published ward scores when the sources file gives them (``deprivation.ward``), else the
 population-weighted mean of their small areas' scores, else (no scores at all) the
 population-weighted mean national rank, used only to order wards; wards have no national rank
-or decile. Local quintiles and deciles come from ``stats.inequality.local_quantiles`` on the
-score (or the negated rank where there is no score), population-weighted.
+or decile. The authority's score is the population-weighted mean of its small areas' (or
+wards') scores, MHCLG's "average score" measure; it has no rank. Local quintiles and deciles
+come from ``stats.inequality.local_quantiles`` on the score (or the negated rank where there is
+no score), population-weighted; a level with fewer areas than quantiles has none.
 
 Values: each row's ``area_type`` comes from its area code: the authority is ``la``, a
 comparator its own type, a ward or small area its level. Fingertips rows for other areas (an
@@ -131,7 +133,8 @@ def _areas(sources: Sources, layers: dict) -> pd.DataFrame:
     authority = pd.DataFrame({
         "area_code": [sources.area_code], "area_name": [sources.area_name], "level": ["la"],
         "parent_code": [""], "population": [frames[finest]["population"].sum()],
-        "imd_score": [np.nan], "imd_rank": [np.nan], "imd_decile": [np.nan],
+        "imd_score": [_authority_score(frames, finest)], "imd_rank": [np.nan],
+        "imd_decile": [np.nan],
         "local_quintile": [np.nan], "local_decile": [np.nan],
     })
     areas = pd.concat([authority, *(frames[level] for level in ("ward", *SMALL_LEVELS)
@@ -139,6 +142,17 @@ def _areas(sources: Sources, layers: dict) -> pd.DataFrame:
     for column in ("imd_rank", "imd_decile", "local_quintile", "local_decile"):
         areas[column] = areas[column].round().astype("Int64")
     return areas[list(schema.AREA_COLUMNS)]
+
+
+def _authority_score(frames: dict[str, pd.DataFrame], finest: str) -> float:
+    """The population-weighted mean score of the small areas (MHCLG's local-authority
+    "average score" measure), else of the wards; empty when neither has every score."""
+    for level in (finest, "ward"):
+        frame = frames.get(level)
+        if frame is not None and frame["imd_score"].notna().all():
+            weight = frame["population"].fillna(1.0)
+            return float((frame["imd_score"] * weight).sum() / weight.sum())
+    return float("nan")
 
 
 def _level_frame(layer: pd.DataFrame, level: str) -> pd.DataFrame:

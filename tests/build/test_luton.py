@@ -106,3 +106,26 @@ def test_load_geography_for_the_simulator() -> None:
     assert {c.area_type for c in geography.comparators} == {"england", "region"}
     assert set(geography.boundaries) == {"la", "ward", "lsoa"}
     assert geography.areas["imd_score"][geography.areas["level"] == "lsoa"].notna().all()
+
+
+def test_authority_score_is_the_population_weighted_mean(luton) -> None:
+    name, dataset = luton
+    authority = dataset.areas[dataset.areas["level"] == "la"].iloc[0]
+    lsoa = dataset.areas[dataset.areas["level"] == "lsoa"]
+    assert authority["population"] == lsoa["population"].sum()
+    if name == "sources.yaml":
+        expected = (lsoa["imd_score"] * lsoa["population"]).sum() / lsoa["population"].sum()
+        assert authority["imd_score"] == pytest.approx(expected)
+    else:  # IoD2019 LSOA file has no scores: from the published ward aggregates
+        assert lsoa["imd_score"].isna().all()
+        assert 20 < authority["imd_score"] < 32
+
+
+def test_simulated_values_over_the_real_geography(tmp_path: Path) -> None:
+    shared_path("data", "luton")
+    from marmot_dash.data.simulate import simulate_dataset
+
+    geography = load_geography(EXAMPLES / "sources_2013_wards.yaml")
+    dataset = load_dataset(simulate_dataset(tmp_path / "demo", geography=geography))
+    assert dataset.meta["illustrative"] is True
+    assert (dataset.areas["level"] == "ward").sum() == 19
