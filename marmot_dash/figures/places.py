@@ -29,7 +29,7 @@ from marmot_dash.figures.style import (
 # Cividis-like sequential scale: readable with every common colour-vision deficiency.
 MAP_COLOURSCALE = "Cividis"
 FEATURE_ID_KEY = "properties.area_code"
-_MAP_PIXELS = 480  # the smaller side of the map the zoom is fitted to
+_MAP_PIXELS = 280  # the map height the zoom fits: a phone, or a framed chart on a laptop
 _TILE_PIXELS = 512  # MapLibre's world width at zoom 0
 _DARK_FILLS = {"worse", "lower"}
 
@@ -63,7 +63,7 @@ def _mercator_y(lat: float) -> float:
 
 
 def fit_view(bounds: tuple[float, float, float, float]) -> tuple[dict, float]:
-    """Centre and zoom (Web Mercator) that fit ``bounds`` in a map of about 480 px."""
+    """Centre and zoom (Web Mercator) that fit ``bounds`` in a map of about 280 px."""
     west, south, east, north = bounds
     centre = {"lon": (west + east) / 2, "lat": (south + north) / 2}
     lon_fraction = max(east - west, 1e-6) / 360
@@ -207,9 +207,10 @@ def _bar_trace(places: _Places, label: str, unit: str) -> dict:
     return {
         "type": "bar", "x": _finite(places.value), "y": places.name.tolist(),
         "orientation": "h", "name": word,
-        "marker": {"color": benchmark_colour(label), "line": {"color": "#333333", "width": 0.5}},
+        "marker": {"color": benchmark_colour(label), "line": {"width": 0}},
         "error_x": {
             "type": "data", "symmetric": False, "color": REFERENCE_COLOUR, "thickness": 1,
+            "width": 2,
             "array": _finite(places.upper - places.value),
             "arrayminus": _finite(places.value - places.lower),
         },

@@ -27,7 +27,14 @@ _LEGEND_BAND = 34
 _SOURCE_BAND = 28
 
 
-def _has_legend(fig: go.Figure) -> bool:
+def _needs_band_above_plot(fig: go.Figure) -> bool:
+    """True when a legend or a label (such as a panel title) sits just above the plot."""
+    labels_above = any(
+        a.yref == "paper" and (a.y or 0) >= 1 and a.yanchor == "bottom"
+        for a in fig.layout.annotations
+    )
+    if labels_above:
+        return True
     if fig.layout.showlegend is False:
         return False
     return sum(trace.showlegend is not False for trace in fig.data) > 1
@@ -51,12 +58,12 @@ def frame(
     """Add the title, subtitle, source line and (if ``illustrative``) the Illustrative mark.
 
     Updates ``fig`` in place and returns it. The top and bottom margins grow to hold the marks;
-    a legend sits between the title block and the plot.
+    a legend (or a panel title) sits between the title block and the plot.
     """
     lines = _subtitle_lines(subtitle, illustrative)
-    legend = _has_legend(fig)
-    top = _EDGE + _TITLE_LINE + _SUBTITLE_LINE * len(lines) + (_LEGEND_BAND if legend else 8)
-    bottom = max(fig.layout.margin.b or 0, 60) + _SOURCE_BAND
+    band = _LEGEND_BAND if _needs_band_above_plot(fig) else 8
+    top = _EDGE + _TITLE_LINE + _SUBTITLE_LINE * len(lines) + band
+    bottom = max(fig.layout.margin.b or 0, 70) + _SOURCE_BAND
     title_layout: dict = {
         "text": f"<b>{html.escape(title)}</b>",
         "font": {"size": TITLE_SIZE},

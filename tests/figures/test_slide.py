@@ -42,3 +42,12 @@ def test_marks_sit_in_the_margins_not_on_the_plot():
 def test_frame_escapes_markup_in_titles():
     fig = frame(go.Figure(), title="A <b>bold</b> claim", source="S", illustrative=False)
     assert "&lt;b&gt;" in fig.layout.title.text
+
+
+def test_panel_titles_above_the_plot_get_room_like_a_legend():
+    plain = frame(go.Figure(go.Bar(x=[1], y=["a"])), title="T", source="S", illustrative=False)
+    panel = go.Figure(go.Bar(x=[1], y=["a"]))
+    panel.add_annotation(text="Sex", xref="paper", yref="paper", x=0, y=1, yanchor="bottom",
+                         showarrow=False)
+    titled = frame(panel, title="T", source="S", illustrative=False)
+    assert titled.layout.margin.t > plain.layout.margin.t
