@@ -7,7 +7,7 @@ spellings are accepted, see ``COLUMN_ALIASES``):
 ``excerpt_id`` (unique), ``stakeholder_group``, ``stage`` (interview / focus group /
 engagement event, in common spellings), ``theme``, ``sub_theme`` (optional), ``principles``
 ("3; 5", "P3, P5", "all" or "cross-cutting"; may be blank) and ``quote`` (anonymised; may be
-blank).
+blank; a quote with an e-mail address or phone number is refused).
 
 ``themes_from_excerpts`` counts the excerpts of each theme by stakeholder group and by stage and
 keeps a few quotes, attributed only to group and stage. A theme already in the dataset (matched
@@ -64,6 +64,11 @@ STAGE_SPELLINGS: dict[str, str] = {
     "event": "engagement_event", "engagement": "engagement_event",
 }
 CROSS_CUTTING_WORDS = ("all", "cross_cutting", "crosscutting", "all_principles")
+# Contact details that mean a quote was not anonymised: e-mail addresses and UK phone numbers.
+IDENTIFYING = (
+    ("an e-mail address", re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")),
+    ("a phone number", re.compile(r"(?:\+44\s?|\b0)(?:\d[\s-]?){9,10}\b")),
+)
 MAX_QUOTES = 3
 
 
@@ -184,6 +189,10 @@ def _parse_row(record: dict, number: int, columns: dict[str, str], path: Path) -
                                  "groups, engagement event", row=number, column=columns["stage"])
     principles, cross_cutting = _principles(cell("principles"), number, columns["principles"],
                                             path)
+    for what, pattern in IDENTIFYING:
+        if pattern.search(cell("quote")):
+            raise DatasetError(path, f"the quote contains {what}: anonymise it before importing",
+                               row=number, column=columns["quote"])
     return {
         "row": number,
         "excerpt_id": required("excerpt_id"),

@@ -130,6 +130,8 @@ def test_rows_are_read_with_their_spreadsheet_row_numbers(sample_file: Path) -> 
         (0, "Marmot principle(s)", "9", r"row 2, column 'Marmot principle\(s\)': '9'"),
         (5, "Theme", "", r"row 7, column 'Theme': is empty"),
         (8, "Excerpt ID", "E01", r"row 10, column 'Excerpt ID': excerpt id 'E01' is used twice"),
+        (1, "Coded text", "Call me on 07700 900123", r"row 3, column 'Coded text': .* phone"),
+        (2, "Coded text", "Ask jo.bloggs@luton.gov.uk", r"row 4, column 'Coded text': .* e-mail"),
     ],
 )
 def test_bad_rows_name_file_row_and_column(
