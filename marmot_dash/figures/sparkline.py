@@ -10,6 +10,8 @@ import plotly.graph_objects as go
 SPARKLINE_WIDTH = 120
 SPARKLINE_HEIGHT = 36
 _HIDDEN_AXIS = {"visible": False, "fixedrange": True}
+SPARKLINE_CONFIG = {"staticPlot": True, "displayModeBar": False}
+"""``dcc.Graph(config=...)`` for a sparkline: a static image, no mode bar."""
 
 
 def build_sparkline(values: Sequence[float], *, colour: str) -> go.Figure:

@@ -104,6 +104,13 @@ def _band_trace(area: _Area, colour: str, group: str) -> dict:
     }
 
 
+def _interval_text(lower: float, upper: float) -> str:
+    """ " (95% CI a to b)", or nothing when either limit is missing."""
+    if math.isnan(lower) or math.isnan(upper):
+        return ""
+    return f" (95% CI {format_value(lower)} to {format_value(upper)})"
+
+
 def _intervals(area: _Area) -> list[list[str]]:
     return [[format_value(lo), format_value(hi)] for lo, hi in zip(area.lower, area.upper,
                                                                   strict=True)]
@@ -280,8 +287,7 @@ def describe_trend(
     text = (
         f"Line chart of {name} for {known.name} from {known.period[0]} to {known.period[-1]}, "
         f"with England and the region for comparison. The latest value ({known.period[-1]}) "
-        f"is {format_value(known.value[-1])} (95% CI {format_value(known.lower[-1])} to "
-        f"{format_value(known.upper[-1])})"
+        f"is {format_value(known.value[-1])}{_interval_text(known.lower[-1], known.upper[-1])}"
     )
     if known.benchmark[-1] != "not_compared":
         versus = _versus_england(known.benchmark[-1])
