@@ -19,6 +19,7 @@ and the browser run on 127.0.0.1 and are stopped at the end.
 from __future__ import annotations
 
 import argparse
+import os
 import socket
 import statistics
 import subprocess
@@ -89,7 +90,8 @@ def start_server(data_dir: Path) -> tuple[subprocess.Popen, str, float]:
     port = free_port()
     started = time.perf_counter()
     process = subprocess.Popen([sys.executable, "-c", SERVE, str(data_dir), str(port)],
-                               cwd=REPO_ROOT)
+                               cwd=REPO_ROOT, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
     url = f"http://{LOOPBACK}:{port}"
     try:
         wait_for_http(url + "/")
@@ -117,7 +119,7 @@ def first_view_bytes(browser, url: str) -> tuple[int, int]:
     context = browser.new_context()
     page = context.new_page()
     finished = []
-    page.on("requestfinished", finished.append)
+    page.on("requestfinished", lambda request: finished.append(request))
     page.goto(url)
     wait_until_dash_idle(page, timeout=60, settle=0.5)
     static = data = 0
@@ -172,6 +174,8 @@ def time_principle_pages(browser, url: str, repeat: int) -> None:
 def run(data_dir: Path, repeat: int) -> None:
     from playwright.sync_api import sync_playwright
 
+    print(f"Load average before: {' '.join(f'{x:.1f}' for x in os.getloadavg())} "
+          f"on {os.cpu_count()} CPUs (times stretch when the machine is busy)")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
                                              args=CHROMIUM_ARGS)
@@ -189,6 +193,7 @@ def run(data_dir: Path, repeat: int) -> None:
             if process is not None:
                 process.terminate()
                 process.wait(timeout=10)
+    print(f"Load average after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
 
 def main() -> None:

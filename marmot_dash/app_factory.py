@@ -10,6 +10,7 @@ message in the page (and is logged), and a server error returns a short HTML pag
 from __future__ import annotations
 
 import logging
+import threading
 from pathlib import Path
 
 import dash
@@ -98,7 +99,16 @@ def create_app(data_dir: str | Path) -> Dash:
     register_nav_callbacks(app)
     _adopt_callbacks(app)
     app.server.register_error_handler(500, _server_error)
+    threading.Thread(target=_warm, args=(state.store,), name="warm-summaries", daemon=True).start()
     return app
+
+
+def _warm(store: Store) -> None:
+    """Compute the indicator summaries the overview needs before its first visitor asks."""
+    try:
+        store.summaries  # noqa: B018  (a cached property: reading it computes and keeps it)
+    except Exception:
+        log.exception("Could not compute the indicator summaries")
 
 
 def shell_layout() -> html.Div:
