@@ -15,7 +15,8 @@ expectancy.
 - ``share``: the denominator as a fraction of an area's population.
 - ``sd``: the person-level standard deviation of a mean (means, scores, life expectancy).
 - ``sex_effect``: male minus female; empty for no sex breakdown.
-- ``age_bands`` ("; "-separated) and ``age_effect``: change per band; empty for none.
+- ``age_bands`` ("; "-separated), ``age_shares`` (each band's share of the denominator,
+  "; "-separated) and ``age_effect`` (change per band); empty for no age breakdown.
 - ``ethnicity_effect``: scale of the differences between ethnic groups; empty for none.
 """
 
@@ -40,13 +41,14 @@ PARAMETER_COLUMNS = (
     "sd",
     "sex_effect",
     "age_bands",
+    "age_shares",
     "age_effect",
     "ethnicity_effect",
 )
 
 _TEXT_COLUMNS = (
     "indicator_id", "name", "short_name", "sources", "unit", "value_type", "polarity",
-    "baseline_period", "target_period", "definition", "source_url", "age_bands",
+    "baseline_period", "target_period", "definition", "source_url", "age_bands", "age_shares",
 )
 
 

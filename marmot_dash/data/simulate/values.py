@@ -245,8 +245,12 @@ def cohort_groups(parameters: pd.Series, rng: np.random.Generator) -> list[tuple
     bands = parameters["age_bands"]
     if isinstance(bands, str) and bands.strip():
         names = [band.strip() for band in bands.split(";")]
+        shares = np.array([float(share) for share in str(parameters["age_shares"]).split(";")])
+        if len(shares) != len(names):
+            raise ValueError(f"{parameters['indicator_id']}: age_shares needs one share for "
+                             f"each of the {len(names)} age bands")
         steps = np.arange(len(names)) - (len(names) - 1) / 2
-        groups.append(("age", names, np.full(len(names), 1 / len(names)),
+        groups.append(("age", names, shares / shares.sum(),
                        steps * float(parameters["age_effect"])))
     ethnicity_effect = parameters["ethnicity_effect"]
     if pd.notna(ethnicity_effect):
