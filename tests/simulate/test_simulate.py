@@ -260,3 +260,25 @@ def test_simulates_over_lutons_real_geography(tmp_path, luton_dir):
     assert (per_area == len(dataset.indicators) * 11).all()
     deciles = dataset.values[dataset.values["breakdown"] == "deprivation_decile"]
     assert set(deciles["category_sort"]) == set(range(1, 11))
+
+
+def test_cohort_denominators_split_the_authoritys(demo):
+    la = demo.values[demo.values["area_type"] == "la"]
+    total = la[la["breakdown"] == "total"].set_index(["indicator_id", "period"])["denominator"]
+    for breakdown in schema.COHORT_BREAKDOWNS:
+        rows = la[la["breakdown"] == breakdown]
+        summed = rows.groupby(["indicator_id", "period"], observed=True)["denominator"].sum()
+        share = summed / total.reindex(summed.index)
+        assert share.between(0.98, 1.02).all(), breakdown
+    smoking = la[(la["indicator_id"] == "P1-smoking-at-delivery") & (la["breakdown"] == "age")]
+    largest = smoking.loc[smoking["denominator"].idxmax(), "category"]
+    assert largest == "20-34"
+
+
+def test_age_bands_need_one_share_each():
+    from marmot_dash.data.simulate.values import cohort_groups
+
+    parameters = pd.Series({"indicator_id": "X", "sex_effect": np.nan, "age_bands": "0-15; 16+",
+                            "age_shares": "1", "age_effect": 0.1, "ethnicity_effect": np.nan})
+    with pytest.raises(ValueError, match="age_shares"):
+        cohort_groups(parameters, np.random.default_rng(0))
