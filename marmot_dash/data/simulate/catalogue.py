@@ -11,6 +11,7 @@ expectancy.
 - ``gradient``: change per standard deviation of national deprivation (positive: higher in
   more deprived areas).
 - ``gap_change``: relative change of the gradient per year (positive: the gap widens).
+- ``covid_shock``: change in 2020 (and 60% of it in 2021) on the link scale; empty for none.
 - ``noise``: standard deviation of the persistent area effect.
 - ``share``: the denominator as a fraction of an area's population.
 - ``sd``: the person-level standard deviation of a mean (means, scores, life expectancy).
@@ -36,6 +37,7 @@ PARAMETER_COLUMNS = (
     "annual_change",
     "gradient",
     "gap_change",
+    "covid_shock",
     "noise",
     "share",
     "sd",

@@ -3,7 +3,7 @@
 The model, per indicator, on its link scale (logit for proportions, log for rates, identity
 for means, scores and life expectancy)::
 
-    eta(area, year) = link(England 2015) + annual_change * t + year effect
+    eta(area, year) = link(England 2015) + annual_change * t + year effect + covid shock
                       + gradient * (1 + gap_change * t) * z(area) + area effect
 
 where ``t`` is years since 2015 and ``z`` is the area's national deprivation z-score (0 is
@@ -36,6 +36,7 @@ COMPARATOR_POPULATION = {"england": 56_490_000, "region": 6_335_000, "comparator
 COMPARATOR_Z = {"england": 0.0, "region": -0.25, "comparator": 0.1}
 # ONS five groups in schema.ETHNIC_GROUPS order: a diverse town (Census 2021, Luton-like).
 ETHNIC_SHARES = np.array([0.45, 0.043, 0.37, 0.099, 0.038])
+COVID_PROFILE = {2020: 1.0, 2021: 0.6}  # share of an indicator's covid_shock in each year
 
 # How each value type is simulated: binomial proportions, Poisson rates, or sample means.
 VALUE_KINDS = {"proportion": "proportion", "rate": "rate", "dsr": "rate", "mean": "mean",
@@ -159,7 +160,9 @@ class IndicatorModel:
         self.growth = POPULATION_GROWTH ** (years - CENSUS_YEAR)
         start = _link(self.kind, float(parameters["england_2015"]), self.multiplier)
         year_effect = self.rng.normal(0, 0.25 * float(parameters["noise"]), len(years))
-        self.level = start + float(parameters["annual_change"]) * t + year_effect
+        shock = np.array([COVID_PROFILE.get(int(year), 0.0) for year in years])
+        shock = shock * np.nan_to_num(float(parameters["covid_shock"]))
+        self.level = start + float(parameters["annual_change"]) * t + year_effect + shock
         self.gradient = float(parameters["gradient"]) * (1 + float(parameters["gap_change"]) * t)
 
     def eta(self, z: np.ndarray, effect: np.ndarray | float = 0.0) -> np.ndarray:
