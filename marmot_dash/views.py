@@ -50,6 +50,10 @@ VIEW_LABELS: dict[str, str] = {
     "data": "Definition and data",
 }
 DEFAULT_VIEW = "trend"
+# Above these sizes a map response would be several MB (England-wide datasets): the map is left
+# out and the ranked bars show the extremes; the table and CSV keep every area.
+MAX_MAPPED_AREAS = 800
+MAX_RANKED_AREAS = 60
 
 # The columns of a view's table, in the order the page and the CSV show them.
 TABLE_COLUMNS = (
@@ -452,27 +456,46 @@ def _places_view(store, indicator: Mapping, *, level: str | None, period: str | 
         np.full(len(places), np.nan if authority is None else authority),
         indicator["polarity"],
     ))
-    geojson = _features_for(store.geometry(level), set(places["area_code"]))
-    subtitle = f"{level_word(level).capitalize()}s, {period}, compared with {store.area_name}"
+    subtitle = f"{LEVEL_PLURALS.get(level, level)}, {period}, compared with {store.area_name}"
     name = _name(indicator)
-    fig_map = _framed(store, build_places_map(places, geojson, indicator=indicator),
-                      indicator, f"{name}: map by {level_word(level)}", subtitle)
-    fig_bar = _framed(
+    figures = []
+    shown = places.dropna(subset=["value"])
+    if len(places) <= MAX_MAPPED_AREAS:
+        geojson = _features_for(store.geometry(level), set(places["area_code"]))
+        figures.append(_framed(store, build_places_map(places, geojson, indicator=indicator),
+                               indicator, f"{name}: map by {level_word(level)}", subtitle))
+    ranked_title = f"{name}: {level_word(level)}s ranked"
+    if len(shown) > MAX_RANKED_AREAS:
+        shown = _extremes(shown, MAX_RANKED_AREAS // 2)
+        ranked_title = (f"{name}: the {MAX_RANKED_AREAS // 2} highest and lowest of "
+                        f"{len(places):,} {level_word(level)}s")
+    figures.append(_framed(
         store,
-        build_places_bar(places, indicator=indicator, reference_value=authority,
+        build_places_bar(shown, indicator=indicator, reference_value=authority,
                          reference_label=store.area_name),
-        indicator, f"{name}: {level_word(level)}s ranked", subtitle,
-    )
+        indicator, ranked_title, subtitle,
+    ))
+    description = describe_places(places, indicator=indicator, reference_label=store.area_name,
+                                  level=level_word(level))
+    if len(places) > MAX_MAPPED_AREAS:
+        description += (f" There are too many {level_word(level)}s ({len(places):,}) to map "
+                        "here; choose a coarser level or download the data.")
     return ViewResult(
         view="places",
-        figures=(fig_map, fig_bar),
+        figures=tuple(figures),
         table=_table(places, ("comparison",)),
-        description=describe_places(places, indicator=indicator, reference_label=store.area_name,
-                                    level=level_word(level)),
+        description=description,
     )
+
+
+def _extremes(rows: pd.DataFrame, each: int) -> pd.DataFrame:
+    """The ``each`` highest and ``each`` lowest rows by value."""
+    ordered = rows.sort_values("value")
+    return pd.concat([ordered.head(each), ordered.tail(each)])
 
 
 LEVEL_WORDS = {"ward": "ward", "lsoa": "LSOA", "msoa": "MSOA"}
+LEVEL_PLURALS = {"ward": "Wards", "lsoa": "LSOAs", "msoa": "MSOAs"}
 
 
 def level_word(level: str | None) -> str:

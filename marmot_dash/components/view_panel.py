@@ -16,6 +16,7 @@ from dash import dcc, html
 
 from marmot_dash.figures.style import graph_config
 from marmot_dash.views import (
+    LEVEL_PLURALS,
     VIEW_LABELS,
     VIEWS,
     ViewResult,
@@ -36,7 +37,6 @@ TABLE_HEADERS = {
     "reference": "Reference group", "gap": "Gap to reference", "ratio": "Ratio to reference",
 }
 MAX_TABLE_ROWS = 500
-LEVEL_PLURALS = {"ward": "Wards", "lsoa": "LSOAs", "msoa": "MSOAs"}
 GRAPH_STYLE = {"height": "clamp(380px, 62vh, 680px)"}
 
 
@@ -131,11 +131,20 @@ def view_body(result: ViewResult, state: ViewState, indicator: Mapping,
     children: list = [html.Div(charts, className=f"view-charts view-charts-{len(charts)}")]
     if not result.table.empty:
         children.append(html.Details([html.Summary("The numbers behind this chart"),
-                                      values_table(result.table, caption=None)],
+                                      values_table(result.table.head(MAX_TABLE_ROWS),
+                                                   caption=None),
+                                      _more_rows(result.table)],
                                      className="view-numbers"))
     if state.view == "data":
         children = [definition(indicator), data_section(result)]
     return html.Div(children, id="view-body")
+
+
+def _more_rows(table: pd.DataFrame) -> html.P | None:
+    if len(table) <= MAX_TABLE_ROWS:
+        return None
+    return html.P(f"The first {MAX_TABLE_ROWS:,} of {len(table):,} rows; the Definition and data "
+                  "view has a CSV download of all of them.", className="muted")
 
 
 def _figure_kind(index: int) -> str:
@@ -170,8 +179,8 @@ def data_section(result: ViewResult) -> html.Section:
     """The values behind the charts, with a CSV download and a note on suppressed cells."""
     table = result.table
     shown = table.head(MAX_TABLE_ROWS)
-    more = (f" The table shows the first {MAX_TABLE_ROWS} of {len(table)} rows; the CSV has all."
-            if len(table) > MAX_TABLE_ROWS else "")
+    more = (f" The table shows the first {MAX_TABLE_ROWS:,} of {len(table):,} rows; the CSV has "
+            "all." if len(table) > MAX_TABLE_ROWS else "")
     return html.Section(
         [
             html.H3("Data"),

@@ -167,3 +167,23 @@ def test_unknown_view_or_indicator_raises(store) -> None:
         view_figure(store, indicator_id, "pie")
     with pytest.raises(KeyError):
         view_figure(store, "no-such-indicator", "trend")
+
+
+def test_too_many_areas_leave_out_the_map_and_rank_the_extremes(store, monkeypatch) -> None:
+    from marmot_dash import views
+
+    level = store.levels[-1]
+    indicator_id = _indicator_with(store, lambda i: len(store.periods(i, area_type=level)) > 0)
+    monkeypatch.setattr(views, "MAX_MAPPED_AREAS", 5)
+    monkeypatch.setattr(views, "MAX_RANKED_AREAS", 6)
+    views._cached_view.cache_clear()
+    try:
+        result = view_figure(store, indicator_id, "places", level=level)
+    finally:
+        views._cached_view.cache_clear()
+    areas = store.small_areas(indicator_id, level)
+    assert len(result.figures) == 1
+    bars = [t for t in result.figure.data if t.type == "bar"]
+    assert sum(len(t.y) for t in bars) == 6
+    assert len(result.table) == len(areas)
+    assert "too many" in result.description
