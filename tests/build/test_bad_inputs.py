@@ -9,11 +9,14 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import yaml
+from openpyxl import Workbook
 from typer.testing import CliRunner
 
 from marmot_dash.cli import cli
+from marmot_dash.data import load_dataset
 from marmot_dash.data.build import build_dataset
 
 from .conftest import write_mini_sources
@@ -140,6 +143,39 @@ def sources_edit(change: Callable[[dict], None]) -> Mutation:
     return mutate
 
 
+def council_xlsx(bad_value: str | None = None) -> Mutation:
+    """council.csv as council.xlsx with two title rows above the header (header = row 3)."""
+    def mutate(folder: Path) -> None:
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.append(["Luton JSNA: local indicators"])
+        sheet.append(["Prepared by the council's public health team"])
+        for row in _rows(folder / "council.csv"):
+            sheet.append(row)
+        if bad_value is not None:
+            sheet["F5"] = bad_value  # value column, second record
+        workbook.save(folder / "council.xlsx")
+        (folder / "council.csv").unlink()
+        sources_edit(lambda d: d["indicators"][1].update(path="council.xlsx"))(folder)
+    return mutate
+
+
+def windows_1252(file: str, old: str = "Southend-on-Sea", new: str = "Southénd £") -> Mutation:
+    def mutate(folder: Path) -> None:
+        path = folder / file
+        text = path.read_text(encoding="utf-8")
+        assert old in text
+        path.write_bytes(text.replace(old, new).encode("cp1252"))
+    return mutate
+
+
+def utf8_bom(file: str) -> Mutation:
+    def mutate(folder: Path) -> None:
+        path = folder / file
+        path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    return mutate
+
+
 FT, CV, CAT = "fingertips.csv", "council.csv", "catalogue.csv"
 LOWER, UPPER = "Lower CI 95.0 limit", "Upper CI 95.0 limit"
 # (case id, mutation, file named, row, column); None = not applicable
@@ -165,6 +201,11 @@ CASES = [
      "Time period"),
     ("ft-type-without-category", cell(FT, 9, "Category", ""), FT, 9, "Category"),
     ("ft-undecodable-bytes", replace_bytes(FT, b"Southend", b"South\x81nd"), FT, 7, None),
+    ("cv-xlsx-title-rows-text-in-value", council_xlsx("high"), "council.xlsx", 5, "value"),
+    ("ft-windows-1252-text-in-value", both(cell(FT, 3, "Value", "n/a"), windows_1252(FT)), FT, 3,
+     "Value"),
+    ("ft-utf8-bom-text-in-count", both(cell(FT, 4, "Count", "lots"), utf8_bom(FT)), FT, 4,
+     "Count"),
     ("cv-unknown-area", cell(CV, 3, "area_code", "E05000001"), CV, 3, "area_code"),
     ("cv-unknown-indicator", cell(CV, 2, "indicator_id", "nonexistent"), CV, 2, "indicator_id"),
     ("cv-bad-breakdown", cell(CV, 2, "breakdown", "gender"), CV, 2, "breakdown"),
@@ -232,6 +273,23 @@ def test_malformed_source_is_refused_clearly(
     if column is not None:
         assert f"column '{column}'" in message, message
     assert _snapshot(out) == before
+
+
+def test_bom_windows_1252_and_xlsx_title_rows_build(tmp_path: Path) -> None:
+    plain = write_mini_sources(tmp_path / "plain")
+    odd = write_mini_sources(tmp_path / "odd")
+    accented = ("Under 16s.", "Under 16s – café £")
+    for folder in (plain, odd):
+        (folder.parent / CAT).write_text((folder.parent / CAT).read_text(encoding="utf-8")
+                                         .replace(*accented), encoding="utf-8")
+    for mutate in (utf8_bom(FT), windows_1252(CAT, accented[1], accented[1]),
+                   utf8_bom("lookup.csv"), council_xlsx()):
+        mutate(odd.parent)
+    expected = load_dataset(build_dataset(plain, tmp_path / "a", progress=False))
+    found = load_dataset(build_dataset(odd, tmp_path / "b", progress=False))
+    assert found.indicators.loc[0, "definition"] == "Under 16s – café £"
+    pd.testing.assert_frame_equal(found.indicators, expected.indicators)
+    pd.testing.assert_frame_equal(found.values, expected.values, check_categorical=False)
 
 
 def test_validate_command_reports_the_same(mini_sources: Path) -> None:
