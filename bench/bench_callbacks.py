@@ -5,7 +5,8 @@ client: the page render (Dash's page router calling ``pages.principle.layout``) 
 the call-out switch and the CSV download. Prints median and 95th percentile per callback and its
 ratio to the no-op, and the bytes of a small-area map response.
 
-    .venv/bin/python bench/bench_callbacks.py [--data DIR] [--england] [--repeat 60]
+    .venv/bin/python bench/bench_callbacks.py [--data DIR] [--england | --england-data DIR]
+                                              [--repeat 60]
 
 Without ``--data`` the illustrative town is simulated into a temporary folder; ``--england``
 also simulates and times the England-wide dataset (slow to build).
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import tempfile
 import time
@@ -117,8 +119,10 @@ def run(data_dir: Path, label: str, repeat: int) -> None:
         [("principle-location", "pathname", path),
          ("principle-location", "search", f"?indicator={indicator}&view=data")])
 
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"\n{label}: {len(store.indicators())} indicators, levels {', '.join(store.levels)};"
-          f" {repeat} posts each (after a warm-up; results cached per view)")
+          f" {repeat} posts each (after a warm-up; results cached per view);"
+          f" load average {load} on {os.cpu_count()} CPUs")
     print(f"{'callback':32} {'median ms':>10} {'p95 ms':>8} {'x no-op':>8} {'bytes':>10}")
     noop = None
     for name, payload in cases.items():
@@ -152,6 +156,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, help="an existing dataset folder")
     parser.add_argument("--england", action="store_true", help="also the England-wide dataset")
+    parser.add_argument("--england-data", type=Path,
+                        help="an existing England-wide dataset folder (implies --england)")
     parser.add_argument("--repeat", type=int, default=60)
     args = parser.parse_args()
     from marmot_dash.data.simulate import simulate_dataset
@@ -159,10 +165,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         town = args.data or simulate_dataset(Path(tmp) / "town")
         run(town, "town", args.repeat)
-        if args.england:
+        england = args.england_data
+        if args.england and england is None:
             start = time.perf_counter()
             england = simulate_dataset(Path(tmp) / "england", scale="england")
             print(f"\nEngland-wide dataset simulated in {time.perf_counter() - start:.0f} s")
+        if england is not None:
             run(england, "England-wide", max(10, args.repeat // 4))
 
 
