@@ -108,7 +108,9 @@ def validate(
                 validate_source(path, kind)
         except USER_ERRORS as error:
             failures += 1
-            typer.echo(f"error: {error}", err=True)
+            # a dataset's errors name the file inside it: say which dataset
+            where = f"{path}/" if path.is_dir() else ""
+            typer.echo(f"error: {where}{error}", err=True)
         else:
             typer.echo(f"ok: {path}")
     if failures:
