@@ -24,6 +24,8 @@ from concurrent.futures import TimeoutError as FutureTimeout
 import kaleido
 import plotly.graph_objects as go
 
+from marmot_dash.figures.places import fit_map_to_size
+
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
 SLIDE_WIDTH = 1920
 SLIDE_HEIGHT = 1080
@@ -113,12 +115,13 @@ def figure_to_png(
 ) -> bytes:
     """The figure as PNG bytes at ``width`` x ``height`` pixels times ``scale``.
 
+    A places map is first re-zoomed to fill the image (``figures.places.fit_map_to_size``).
     Raises ``ChromiumNotFoundError`` when no browser is installed and ``ExportError`` (or
     kaleido's own error) when rendering fails; the browser is then restarted on the next call.
     """
     global _browser
     opts = {"format": "png", "width": width, "height": height, "scale": scale}
-    figure = fig.to_dict()
+    figure = fit_map_to_size(fig, width, height).to_dict()
     with _lock:
         browser = _warm_browser()
         try:

@@ -7,7 +7,7 @@ so it draws with no internet. Features are matched on ``properties.area_code``.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,6 +31,9 @@ MAP_COLOURSCALE = "Cividis"
 FEATURE_ID_KEY = "properties.area_code"
 _MAP_PIXELS = 280  # the map height the zoom fits: a phone, or a framed chart on a laptop
 _TILE_PIXELS = 512  # MapLibre's world width at zoom 0
+_COLOURBAR_PIXELS = 90  # room the colour bar takes beside the map
+_PADDING = 0.9  # leave a little space around the boundaries
+MAP_BOUNDS_KEY = "map_bounds"  # layout.meta key: the boundaries' (west, south, east, north)
 _DARK_FILLS = {"worse", "lower"}
 
 
@@ -62,14 +65,37 @@ def _mercator_y(lat: float) -> float:
     return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
 
 
-def fit_view(bounds: tuple[float, float, float, float]) -> tuple[dict, float]:
-    """Centre and zoom (Web Mercator) that fit ``bounds`` in a map of about 280 px."""
+def fit_view(
+    bounds: Sequence[float], width: float = _MAP_PIXELS, height: float = _MAP_PIXELS
+) -> tuple[dict, float]:
+    """Centre and zoom (Web Mercator) that fit ``bounds`` (west, south, east, north) in a map
+    of ``width`` x ``height`` pixels (by default about 280 px square, a phone's map)."""
     west, south, east, north = bounds
     centre = {"lon": (west + east) / 2, "lat": (south + north) / 2}
     lon_fraction = max(east - west, 1e-6) / 360
     lat_fraction = max(_mercator_y(north) - _mercator_y(south), 1e-6) / (2 * math.pi)
-    zoom = math.log2(_MAP_PIXELS / (_TILE_PIXELS * max(lon_fraction, lat_fraction)))
+    zoom = math.log2(min(width / lon_fraction, height / lat_fraction) / _TILE_PIXELS)
     return centre, round(min(max(zoom, 0.0), 16.0), 2)
+
+
+def fit_map_to_size(fig: go.Figure, width: int, height: int) -> go.Figure:
+    """The map figure with its zoom fitted to a ``width`` x ``height`` image (e.g. a slide).
+
+    Uses the boundaries' extent that ``build_places_map`` keeps in ``layout.meta``; any other
+    figure is returned unchanged. The input figure is not modified.
+    """
+    meta = fig.layout.meta
+    bounds = meta.get(MAP_BOUNDS_KEY) if isinstance(meta, dict) else None
+    if not bounds:
+        return fig
+    margin = fig.layout.margin
+    plot_width = width - (margin.l or 0) - (margin.r or 0) - _COLOURBAR_PIXELS
+    plot_height = height - (margin.t or 0) - (margin.b or 0)
+    centre, zoom = fit_view(bounds, max(plot_width, 50) * _PADDING, max(plot_height, 50) * _PADDING)
+    fitted = go.Figure(fig)
+    fitted.layout.map.center = centre
+    fitted.layout.map.zoom = zoom
+    return fitted
 
 
 @dataclass(frozen=True)
@@ -194,10 +220,12 @@ def build_places_map(
             "z": _finite(places.value), "colorscale": MAP_COLOURSCALE,
             "colorbar": {"title": {"text": unit, "side": "right"}, "thickness": 14},
         })
-    centre, zoom = fit_view(geojson_bounds(geojson))
+    bounds = geojson_bounds(geojson)
+    centre, zoom = fit_view(bounds)
     layout = base_layout(
         margin={"l": 10, "r": 10, "t": 40, "b": 60},
         map={"style": map_style, "center": centre, "zoom": zoom},
+        meta={MAP_BOUNDS_KEY: list(bounds)},
     )
     return go.Figure(data=[trace], layout=layout)
 

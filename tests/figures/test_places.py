@@ -9,6 +9,7 @@ from marmot_dash.figures.places import (
     build_places_bar,
     build_places_map,
     describe_places,
+    fit_map_to_size,
     fit_view,
     geojson_bounds,
 )
@@ -84,3 +85,18 @@ def test_description_names_best_and_worst(places, indicator):
     assert "3 wards" in text
     assert "Best: Wigmore; worst: Biscot." in text
     assert "1 better, 1 similar, 1 worse" in text
+
+
+def test_map_refits_to_a_slide_without_changing_the_screen_figure(places, geojson, indicator):
+    fig = build_places_map(places, geojson, indicator=indicator)
+    screen_zoom = fig.layout.map.zoom
+    slide = fit_map_to_size(fig, 1920, 1080)
+    assert slide.layout.map.zoom > screen_zoom + 1
+    assert fig.layout.map.zoom == screen_zoom
+    assert slide.layout.map.center == fig.layout.map.center
+
+
+def test_refit_leaves_other_figures_alone(places, indicator):
+    bar = build_places_bar(places, indicator=indicator, reference_value=None,
+                           reference_label="Luton")
+    assert fit_map_to_size(bar, 1920, 1080) is bar
