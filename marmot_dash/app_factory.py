@@ -37,7 +37,6 @@ from marmot_dash.data.store import Store
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PAGES_DIR = PACKAGE_DIR / "pages"
-ASSETS_DIR = PACKAGE_DIR.parent / "assets"
 APP_TITLE = "Marmot indicators"
 PAGE_CONTENT_ID = "_pages_content"  # where Dash's router puts a page's layout
 
@@ -85,7 +84,7 @@ def create_app(data_dir: str | Path) -> Dash:
         "marmot_dash",
         use_pages=True,
         pages_folder=str(PAGES_DIR),
-        assets_folder=str(ASSETS_DIR),
+        assets_folder=str(assets_dir()),
         suppress_callback_exceptions=True,
         title=f"{APP_TITLE}: {name}",
         update_title=None,
@@ -109,6 +108,13 @@ def _warm(store: Store) -> None:
         store.summaries  # noqa: B018  (a cached property: reading it computes and keeps it)
     except Exception:
         log.exception("Could not compute the indicator summaries")
+
+
+def assets_dir() -> Path:
+    """The stylesheets: ``assets/`` beside the package in a checkout, else in the working
+    directory (an installed package run from the project folder, as in the Docker image)."""
+    beside = PACKAGE_DIR.parent / "assets"
+    return beside if beside.is_dir() else Path.cwd() / "assets"
 
 
 def shell_layout() -> html.Div:
