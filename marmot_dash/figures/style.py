@@ -82,12 +82,12 @@ FONT_SIZE = 15
 TITLE_SIZE = 22
 SOURCE_SIZE = 12
 
+# plotly.js mode-bar button names (the cloud buttons under both of their names).
 MODEBAR_REMOVE = (
     "sendChartToCloud",
+    "sendDataToCloud",
     "lasso2d",
     "select2d",
-    "lassoSelect",
-    "boxSelect",
     "autoScale2d",
     "toggleSpikelines",
 )
@@ -179,5 +179,6 @@ def graph_config(filename: str) -> dict:
         },
         "modeBarButtonsToRemove": list(MODEBAR_REMOVE),
         "displaylogo": False,
+        "showSendToCloud": False,
         "responsive": True,
     }
