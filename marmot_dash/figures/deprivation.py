@@ -95,6 +95,15 @@ def sii_line(
     return (ranks * quantiles + 0.5).tolist(), values.tolist()
 
 
+def _axis_title(latest: pd.DataFrame) -> str:
+    """ "Deprivation decile (1 = most deprived, 10 = least)": short ticks read on a phone."""
+    groups = len(latest)
+    kinds = {"deprivation_decile": "decile", "deprivation_quintile": "quintile"}
+    breakdown = str(latest["breakdown"].iloc[0]) if "breakdown" in latest and groups else ""
+    kind = kinds.get(breakdown, {10: "decile", 5: "quintile"}.get(groups, "group"))
+    return f"Deprivation {kind} (1 = most deprived, {groups} = least)"
+
+
 def _multiplier(indicator: Mapping) -> float:
     try:
         number = float(indicator.get("multiplier") or 1)
@@ -150,9 +159,8 @@ def build_deprivation(
     layout = base_layout(
         barmode="group", bargap=0.2, hovermode="closest",
         xaxis=axis_style(
-            "Deprivation (1 = most deprived)", tickmode="array",
-            tickvals=latest["category_sort"].tolist(),
-            ticktext=latest["category"].astype(str).tolist(), showgrid=False,
+            _axis_title(latest), tickmode="array", tickvals=latest["category_sort"].tolist(),
+            ticktext=[str(int(sort)) for sort in latest["category_sort"]], showgrid=False,
             range=[0.4, len(latest) + 0.6],
         ),
         yaxis=axis_style(unit_label(indicator), rangemode="tozero"),

@@ -92,7 +92,8 @@ def frame(
     layout.title = title_layout
     layout.margin.t = top
     layout.margin.b = bottom
+    # One row high: on a narrow screen the legend scrolls instead of covering the title.
     layout.legend = {"orientation": "h", "x": 0, "xanchor": "left", "y": 1, "yanchor": "bottom",
-                     "yref": "paper"}
+                     "yref": "paper", "maxheight": _LEGEND_BAND - 4}
     layout.annotations = [*layout.annotations, source_line]
     return fig

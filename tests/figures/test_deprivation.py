@@ -14,8 +14,10 @@ def test_bars_in_quantile_order_with_intervals(deprivation, indicator):
     assert list(bars.x) == [1, 2, 3, 4, 5]
     assert list(bars.y) == [30.0, 26.0, 21.0, 17.0, 12.0]
     assert list(bars.error_y.array) == [2.0] * 5
-    assert list(fig.layout.xaxis.ticktext) == [f"Quintile {i}" for i in range(1, 6)]
-    assert "most deprived" in fig.layout.xaxis.title.text
+    assert list(fig.layout.xaxis.ticktext) == ["1", "2", "3", "4", "5"]
+    assert fig.layout.xaxis.title.text == (
+        "Deprivation quintile (1 = most deprived, 5 = least)")
+    assert bars.customdata[0][0] == "Quintile 1"  # the full label is on hover
 
 
 def test_sii_line_runs_from_intercept_at_rank_zero(deprivation, indicator, sii):
