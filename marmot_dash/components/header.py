@@ -60,21 +60,28 @@ def site_header(dataset_name: str, principles: Iterable[Mapping]) -> html.Header
     )
 
 
-# Marks the link of the current page (class and aria-current) without a server round trip.
+# Marks the link of the current page (class and aria-current) without a server round trip,
+# and after a move to another page puts focus (and the view) at the start of the content, as
+# a full page load would.
 _MARK_CURRENT_LINK = """
 function(pathname, hrefs) {
     const path = (pathname || "/").replace(/\\/+$/, "") || "/";
+    if (window.marmotPath !== undefined && window.marmotPath !== path) {
+        const main = document.getElementById("MAIN_ID");
+        if (main) { main.focus(); window.scrollTo(0, 0); }
+    }
+    window.marmotPath = path;
     document.querySelectorAll(".site-nav a.nav-link").forEach(function(a) {
         if (a.getAttribute("href") === path) { a.setAttribute("aria-current", "page"); }
         else { a.removeAttribute("aria-current"); }
     });
     return hrefs.map(h => h === path ? "nav-link active" : "nav-link");
 }
-"""
+""".replace("MAIN_ID", MAIN_ID)
 
 
 def register_nav_callbacks(app: Dash) -> None:
-    """Highlight the navigation link of the page being shown."""
+    """Highlight the navigation link of the page shown; focus its content after a move."""
     app.clientside_callback(
         _MARK_CURRENT_LINK,
         Output({"type": NAV_LINK, "href": ALL}, "className"),

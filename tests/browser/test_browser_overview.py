@@ -16,12 +16,19 @@ def test_overview_has_no_serious_accessibility_violations(page, live_server, wai
     assert axe_violations(page) == []
 
 
-def test_whole_tile_opens_its_principle(page, live_server, wait_for_dash):
+def test_whole_tile_opens_its_principle_at_the_top_with_focus_on_the_content(
+    page, live_server, wait_for_dash
+):
     page.goto(live_server + "/")
     wait_for_dash(page)
-    box = page.locator("#tile-4 .tile-title").bounding_box()
+    title = page.locator("#tile-8 .tile-title")
+    title.scroll_into_view_if_needed()
+    box = title.bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    page.wait_for_url(live_server + "/principle/4")
+    page.wait_for_url(live_server + "/principle/8")
+    wait_for_dash(page)
+    assert page.evaluate("() => document.activeElement.id") == "main-content"
+    assert page.evaluate("() => window.scrollY") == 0
 
 
 def test_overview_shows_eight_tiles_with_the_store_scorecards_and_the_banner(
