@@ -9,9 +9,19 @@ from marmot_dash.data.summaries import principle_scorecard
 pytestmark = pytest.mark.browser
 
 
-def test_overview_has_no_serious_accessibility_violations(page, live_server, wait_for_dash,
-                                                          axe_violations):
+@pytest.mark.parametrize(("width", "height"), [(375, 812), (1366, 768), (1920, 1080)],
+                         ids=["phone", "laptop", "projector"])
+def test_overview_has_no_serious_accessibility_violations(open_page, live_server, wait_for_dash,
+                                                          axe_violations, width, height):
+    page = open_page(width=width, height=height)
     page.goto(live_server + "/")
+    wait_for_dash(page)
+    assert axe_violations(page) == []
+
+
+def test_not_found_page_has_no_serious_accessibility_violations(page, live_server,
+                                                                wait_for_dash, axe_violations):
+    page.goto(live_server + "/nowhere")
     wait_for_dash(page)
     assert axe_violations(page) == []
 
