@@ -6,6 +6,11 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Property tests check behaviour, not speed: no per-example deadline on a busy 2-core machine.
+settings.register_profile("marmot", deadline=None)
+settings.load_profile("marmot")
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED_DIR = Path(os.environ.get("MARMOT_SHARED_DIR", REPO_ROOT.parent / "shared"))
