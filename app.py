@@ -7,10 +7,12 @@ the illustrative one (simulated values, not official statistics) is written ther
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 from marmot_dash import create_app
 from marmot_dash.data.default import ensure_dataset
+from marmot_dash.data.errors import DatasetError
 
 DATA_DIR = Path(os.environ.get("MARMOT_DATA_DIR", "data"))
 
@@ -18,7 +20,10 @@ if ensure_dataset(DATA_DIR):
     print(f"No dataset in {DATA_DIR}/: simulated the illustrative one there "
           "(simulated values, not official statistics).", flush=True)
 
-app = create_app(DATA_DIR)
+try:
+    app = create_app(DATA_DIR)
+except DatasetError as error:  # a bad dataset: one clear line, no traceback
+    sys.exit(f"error: {error}")
 server = app.server
 
 if __name__ == "__main__":

@@ -104,3 +104,14 @@ def test_app_module_simulates_the_default_dataset_when_the_folder_is_empty(tmp_p
         cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120, check=True,
     )
     assert "simulated" not in again.stdout
+
+
+def test_app_module_refuses_a_bad_dataset_in_one_line(tmp_path: Path) -> None:
+    (tmp_path / "dataset.yaml").write_text("name: broken\n", encoding="utf-8")
+    env = {**os.environ, "MARMOT_DATA_DIR": str(tmp_path)}
+    result = subprocess.run(
+        [sys.executable, "-c", "import app"],
+        cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: ") and "Traceback" not in result.stderr
