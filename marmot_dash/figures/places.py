@@ -250,17 +250,17 @@ def _bar_trace(places: _Places, label: str, unit: str) -> dict:
 
 
 def _reference_marks(value: float, label: str) -> tuple[dict, dict]:
+    """A dashed line at the authority's value and its legend entry (so no label covers a bar)."""
+    line = {"color": REFERENCE_COLOUR, "width": 2, "dash": "dash"}
     shape = {
         "type": "line", "xref": "x", "yref": "paper", "x0": value, "x1": value, "y0": 0,
-        "y1": 1, "line": {"color": REFERENCE_COLOUR, "width": 2, "dash": "dash"},
-        "name": "reference",
+        "y1": 1, "line": line, "name": "reference",
     }
-    annotation = {
-        "x": value, "y": 1, "xref": "x", "yref": "paper", "xanchor": "left", "yanchor": "top",
-        "xshift": 4, "showarrow": False, "bgcolor": "rgba(255,255,255,0.85)",
-        "name": "reference", "text": f"{label} {format_value(value)}",
+    legend_entry = {
+        "type": "scatter", "x": [None], "y": [None], "mode": "lines", "line": line,
+        "name": f"{label} {format_value(value)}", "hoverinfo": "skip",
     }
-    return shape, annotation
+    return shape, legend_entry
 
 
 def build_places_bar(
@@ -283,11 +283,11 @@ def build_places_bar(
         _bar_trace(ranked.take(ranked.label == label), label, unit)
         for label in ranked.labels_in_order()
     ]
-    shapes, annotations = [], []
+    shapes = []
     if reference_value is not None and not pd.isna(reference_value):
-        shape, annotation = _reference_marks(float(reference_value), reference_label)
+        shape, legend_entry = _reference_marks(float(reference_value), reference_label)
         shapes.append(shape)
-        annotations.append(annotation)
+        traces.append(legend_entry)
     layout = base_layout(
         barmode="overlay", bargap=0.25, hovermode="closest",
         uniformtext={"minsize": 9, "mode": "hide"},
@@ -297,7 +297,6 @@ def build_places_bar(
             categoryarray=ranked.name.tolist(), showgrid=False, ticks="",
         ),
         shapes=shapes,
-        annotations=annotations,
     )
     return go.Figure(data=traces, layout=layout)
 

@@ -71,7 +71,8 @@ def test_bars_ranked_with_intervals_coloured_and_labelled(places, indicator):
     assert list(worse.error_x.array) == [3.0] and list(worse.error_x.arrayminus) == [3.0]
     reference = next(s for s in fig.layout.shapes if s.name == "reference")
     assert reference.x0 == reference.x1 == 21.0
-    assert any(a.text == "Luton 21.0" for a in fig.layout.annotations)
+    entry = next(t for t in fig.data if t.name == "Luton 21.0")
+    assert entry.line.dash == "dash" and entry.mode == "lines"
 
 
 def test_bars_without_reference_value(places, indicator):
