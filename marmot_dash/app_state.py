@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import flask
 
@@ -60,7 +60,3 @@ def get_dataset() -> Dataset:
     """The dataset of the current app."""
     return current_state().dataset
 
-
-def dataset_meta() -> dict[str, Any]:
-    """The current dataset's ``dataset.yaml`` contents (name, area, sources, illustrative ...)."""
-    return dict(current_state().dataset.meta)
