@@ -142,12 +142,15 @@ def state_from_params(store, principle: object, params: Mapping[str, object]) ->
 
 def _parse_principle(store, principle: object) -> int | str:
     text = str(principle).strip() if principle is not None else ""
-    known = [int(p) for p in store.principles()["id"]] or list(PRINCIPLE_IDS)
-    if not text.isdigit() or int(text) not in known:
-        shown = text or "(none)"
-        return (f"There is no principle '{shown}'. The principles are numbered "
-                f"{min(known)} to {max(known)}.")
-    return int(text)
+    try:
+        return int(store.principle(int(text))["id"]) if text.isdigit() else _bad(text)
+    except KeyError:
+        return _bad(text)
+
+
+def _bad(text: str) -> str:
+    return (f"There is no principle '{text or '(none)'}'. The principles are numbered "
+            f"{min(PRINCIPLE_IDS)} to {max(PRINCIPLE_IDS)}.")
 
 
 def _with_indicator(store, state: ViewState, params: Mapping[str, object]) -> ViewState:

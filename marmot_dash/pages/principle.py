@@ -16,6 +16,7 @@ from dataclasses import replace
 
 import dash
 from dash import Input, Output, State, dcc, html
+from dash.development.base_component import Component
 
 from marmot_dash.app_state import get_store
 from marmot_dash.components.indicator_table import indicator_table
@@ -68,7 +69,7 @@ def layout(principle: str | None = None, **query: str) -> html.Div:
                          indicator_views(StoreKey(store), state, dt.date.today())],
                         className="principle-main",
                     ),
-                    html.Div(themes_panel(store.themes or [], state.principle),
+                    html.Div(side_panel(StoreKey(store), state.principle),
                              className="principle-side"),
                 ],
             ),
@@ -76,8 +77,14 @@ def layout(principle: str | None = None, **query: str) -> html.Div:
     )
 
 
+@functools.lru_cache(maxsize=64)
+def side_panel(key: StoreKey, principle: int) -> dict:
+    """The qualitative themes beside the numbers (cached per dataset and principle)."""
+    return json_tree(themes_panel(key.store.themes or [], principle))
+
+
 @functools.lru_cache(maxsize=512)
-def indicators_section(key: StoreKey, state: ViewState) -> html.Section:
+def indicators_section(key: StoreKey, state: ViewState) -> dict:
     """The principle's indicator table (cached: the same state always gives the same table)."""
     store = key.store
     indicators = store.indicators(principle=state.principle)
@@ -85,16 +92,16 @@ def indicators_section(key: StoreKey, state: ViewState) -> html.Section:
     summaries = summaries[summaries["indicator_id"].isin(indicators["indicator_id"])]
     table = indicator_table(indicators, summaries, selected=state.indicator,
                             href_for=lambda i: view_href(state, indicator=i, period=None))
-    return html.Section(
+    return json_tree(html.Section(
         [html.H2("Indicators"),
          html.Div(table, className="table-scroll", tabIndex=0, role="region",
                   **{"aria-label": "Indicators table"})],
         className="indicators", **{"aria-label": "Indicators"},
-    )
+    ))
 
 
 @functools.lru_cache(maxsize=256)
-def indicator_views(key: StoreKey, state: ViewState, today: dt.date) -> html.Section:
+def indicator_views(key: StoreKey, state: ViewState, today: dt.date) -> dict:
     """The chosen indicator's tabs, controls and the open view (cached per state and day: the
     PNG file names carry the date)."""
     store = key.store
@@ -108,7 +115,7 @@ def indicator_views(key: StoreKey, state: ViewState, today: dt.date) -> html.Sec
     if state.view != "data":
         controls.append(callout_switch(state))
     name = indicator.get("short_name") or indicator.get("name")
-    return html.Section(
+    return json_tree(html.Section(
         id="indicator-views",
         className="indicator-views",
         **{"aria-labelledby": "indicator-views-heading", "data-indicator": state.indicator,
@@ -120,7 +127,24 @@ def indicator_views(key: StoreKey, state: ViewState, today: dt.date) -> html.Sec
             html.Div([c for c in controls if c is not None], className="view-controls"),
             view_body(result, state, indicator, today),
         ],
-    )
+    ))
+
+
+def json_tree(node: object) -> object:
+    """A component tree as the plain dicts Dash sends (``{type, namespace, props}``).
+
+    The cached page sections are kept in this form: Dash serialises plain dicts several times
+    faster than component objects, and the browser receives exactly the same JSON.
+    """
+    if isinstance(node, Component):
+        tree = node.to_plotly_json()
+        tree["props"] = {key: json_tree(value) for key, value in tree["props"].items()}
+        return tree
+    if isinstance(node, list | tuple):
+        return [json_tree(item) for item in node]
+    if isinstance(node, dict):
+        return {key: json_tree(value) for key, value in node.items()}
+    return node
 
 
 def problem_message(store, state: ViewState) -> html.Section:
