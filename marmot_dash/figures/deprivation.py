@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 import numpy as np
@@ -25,6 +26,7 @@ LATEST_COLOUR = OKABE_ITO[0]
 BASELINE_COLOUR = "#9E9E9E"
 SII_COLOUR = OKABE_ITO[5]
 _LINE_POINTS = 21
+_HEADROOM = 1.3  # the value axis reaches 30% above the tallest bar: room for the SII box
 
 
 def _ordered(breakdown: pd.DataFrame) -> pd.DataFrame:
@@ -95,6 +97,21 @@ def sii_line(
     return (ranks * quantiles + 0.5).tolist(), values.tolist()
 
 
+def _headroom(traces: list[dict]) -> dict:
+    """A value-axis range with room above the tallest bar or interval for the SII/RII box."""
+    tops = []
+    for trace in traces:
+        plus = trace.get("error_y", {}).get("array") or [0.0] * len(trace["y"])
+        tops += [
+            value + (extra if math.isfinite(extra) else 0.0)
+            for value, extra in zip(trace["y"], plus, strict=True)
+            if value is not None and math.isfinite(value)
+        ]
+    if not tops or min(tops) < 0:
+        return {}
+    return {"range": [0, max(tops) * _HEADROOM]}
+
+
 def _axis_title(latest: pd.DataFrame) -> str:
     """ "Deprivation decile (1 = most deprived, 10 = least)": short ticks read on a phone."""
     groups = len(latest)
@@ -163,7 +180,8 @@ def build_deprivation(
             ticktext=[str(int(sort)) for sort in latest["category_sort"]], showgrid=False,
             range=[0.4, len(latest) + 0.6],
         ),
-        yaxis=axis_style(unit_label(indicator), rangemode="tozero"),
+        yaxis=axis_style(unit_label(indicator), rangemode="tozero",
+                         **_headroom(traces) if annotations else {}),
         annotations=annotations,
     )
     return go.Figure(data=traces, layout=layout)

@@ -29,6 +29,7 @@ def test_sii_line_runs_from_intercept_at_rank_zero(deprivation, indicator, sii):
     text = next(a.text for a in fig.layout.annotations if a.name == "sii")
     assert "SII -22.0 (95% CI -26.0 to -18.0)" in text
     assert "RII 0.42 (95% CI 0.35 to 0.50)" in text
+    assert fig.layout.yaxis.range[1] == pytest.approx(32.0 * 1.3)  # room for the SII box
 
 
 def test_sii_line_ends_match_quantile_midpoints():
