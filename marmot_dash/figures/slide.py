@@ -95,5 +95,6 @@ def frame(
     # One row high: on a narrow screen the legend scrolls instead of covering the title.
     layout.legend = {"orientation": "h", "x": 0, "xanchor": "left", "y": 1, "yanchor": "bottom",
                      "yref": "paper", "maxheight": _LEGEND_BAND - 4}
-    layout.annotations = [*layout.annotations, source_line]
+    kept = [a for a in layout.annotations if a.name != "source"]  # framing twice: one source
+    layout.annotations = [*kept, source_line]
     return fig

@@ -51,3 +51,11 @@ def test_panel_titles_above_the_plot_get_room_like_a_legend():
                          showarrow=False)
     titled = frame(panel, title="T", source="S", illustrative=False)
     assert titled.layout.margin.t > plain.layout.margin.t
+
+
+def test_framing_twice_keeps_one_source_line():
+    fig = frame(go.Figure(), title="T", source="First", illustrative=False)
+    fig = frame(fig, title="T2", source="Second", illustrative=True)
+    sources = [a.text for a in fig.layout.annotations if a.name == "source"]
+    assert sources == ["Source: Second"]
+    assert fig.layout.title.text == "<b>T2</b>"
