@@ -122,7 +122,9 @@ def indicator_views(key: StoreKey, state: ViewState, today: dt.date) -> dict:
            "data-view": state.view},
         children=[
             html.H2([f"{name}: ", html.Span(VIEW_LABELS[state.view], id="open-view-name")],
-                    id="indicator-views-heading"),
+                    id="indicator-views-heading", tabIndex=-1),
+            dcc.Store(id="view-opened", data=[state.principle, view_state_to_search(state)]),
+            html.Span(id="view-focus-done", hidden=True),
             view_tabs(state),
             html.Div([c for c in controls if c is not None], className="view-controls"),
             view_body(result, state, indicator, today),
@@ -155,6 +157,25 @@ def problem_message(store, state: ViewState) -> html.Section:
              for p in store.principles().to_dict("records")]
     panel.children = [*panel.children, html.H2("The principles"), html.Ul(links)]
     return panel
+
+
+# After a tab, level, period or indicator link re-renders the views (same principle), move focus
+# to the views' heading, as keyboard and screen-reader users would otherwise be left on <body>.
+dash.clientside_callback(
+    """
+    function(opened) {
+        const last = window.marmotOpenedView;
+        window.marmotOpenedView = opened;
+        if (last && opened && last[0] === opened[0] && last[1] !== opened[1]) {
+            const heading = document.getElementById("indicator-views-heading");
+            if (heading) { heading.focus(); }
+        }
+        return "";
+    }
+    """,
+    Output("view-focus-done", "children"),
+    Input("view-opened", "data"),
+)
 
 
 @dash.callback(

@@ -115,6 +115,17 @@ def test_back_and_forward_move_between_views(page, live_server, live_store, wait
         assert re.search(r"view=" + view, page.url) or view == "trend"
 
 
+def test_keyboard_opens_a_view_and_focus_follows(page, live_server, live_store, wait_for_dash
+                                                 ) -> None:
+    principle, indicator_id = _indicator_with_all_views(live_store)
+    _open(page, live_server, wait_for_dash, f"/principle/{principle}?indicator={indicator_id}")
+    page.locator("#view-tab-cohorts").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#indicator-views[data-view='cohorts']")
+    page.wait_for_function(
+        "() => document.activeElement && document.activeElement.id === 'indicator-views-heading'")
+
+
 def test_the_period_choice_updates_the_url(page, live_server, live_store, wait_for_dash) -> None:
     principle, indicator_id = _indicator_with_all_views(live_store)
     level = live_store.levels[0]
