@@ -3,11 +3,14 @@
 A values table has the columns of ``schema.VALUE_COLUMNS`` (headers compared loosely, so
 "Indicator ID" matches ``indicator_id``); ``indicator_id``, ``area_code``, ``period`` and
 ``value`` are required. Missing optional columns take defaults: ``breakdown`` total,
-``category`` Total, ``category_sort`` 0, ``period_sort`` the period's first year x 10000,
-``area_type`` set by the builder from the geography. A catalogue table has the columns of
-``schema.INDICATOR_COLUMNS``; ``indicator_id``, ``name``, ``principle``, ``value_type`` and
-``polarity`` are required; polarity may also be written as Fingertips does ("RAG - High is
-good", "RAG - Low is good", "Not applicable", "BOB - Blue orange blue").
+``category`` Total, ``category_sort`` from the category (deprivation labels or numbers with
+1 = most deprived, Male before Female, age bands by lower bound), ``period_sort`` the
+period's first year x 10000, ``area_type`` set by the builder from the geography.
+
+A catalogue table has the columns of ``schema.INDICATOR_COLUMNS``; ``indicator_id``, ``name``,
+``principle``, ``value_type`` and ``polarity`` are required; polarity may also be written as
+Fingertips does ("RAG - High is good", "RAG - Low is good", "Not applicable", "BOB - Blue
+orange blue").
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from marmot_dash.data.sources._common import (
     read_table,
     texts,
 )
+from marmot_dash.data.sources.fingertips import SEX_ORDER, age_lower_bound, deprivation_rank
 from marmot_dash.data.sources.measures import check_measures
 
 VALUES_REQUIRED = ("indicator_id", "area_code", "period", "value")
@@ -72,8 +76,8 @@ def read_council_values(path: str | Path, *, sheet: str | None = None) -> tuple[
         "", schema.TOTAL_CATEGORY)
     first_bad(table, frame["category"] == "", col("category") or "category",
               "expected a category for a breakdown other than total")
-    frame["category_sort"] = numbers(table, col("category_sort"), integer=True).fillna(0).astype(
-        "int64")
+    given = numbers(table, col("category_sort"), integer=True)
+    frame["category_sort"] = given.fillna(_category_sort(frame)).astype("int64")
     headers = {}
     for name in VALUE_NUMBERS:
         headers[name] = col(name)
@@ -83,6 +87,23 @@ def read_council_values(path: str | Path, *, sheet: str | None = None) -> tuple[
     duplicated_keys(table, frame, schema.VALUE_KEY, col("period"))
     frame["row"] = table.header_row + 1 + frame.index.to_numpy()
     return frame, table
+
+
+def _category_sort(frame: pd.DataFrame) -> pd.Series:
+    """A default order: deprivation labels as Fingertips writes them ("Most deprived decile"
+    = 1) or as numbers, Male before Female, age bands by their lower bound, else 0."""
+    def sort(breakdown: str, category: str) -> int:
+        if breakdown in schema.DEPRIVATION_BREAKDOWNS:
+            word = breakdown.removeprefix("deprivation_")
+            return int(category) if category.isdigit() else deprivation_rank(category, word) or 0
+        if breakdown == "sex":
+            return SEX_ORDER.get(category, 3)
+        return age_lower_bound(category) if breakdown == "age" else 0
+
+    pairs = frame[["breakdown", "category"]].drop_duplicates()
+    order = {(b, c): sort(b, c) for b, c in pairs.itertuples(index=False)}
+    return pd.Series([order[key] for key in zip(frame["breakdown"], frame["category"],
+                                                strict=True)], index=frame.index)
 
 
 def read_catalogue(path: str | Path, *, sheet: str | None = None) -> pd.DataFrame:

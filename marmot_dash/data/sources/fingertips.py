@@ -204,7 +204,7 @@ def _classify(combos: pd.DataFrame) -> pd.DataFrame:
     c["breakdown"] = np.select(conditions, ["total", "sex", "age", kind], "")
     c["label"] = np.select(conditions[:3], ["Total", c["sex"], c["age"]], "")
     c["sort"] = np.select(conditions[:3], [
-        0, c["sex"].map(lambda v: SEX_ORDER.get(v, 3)), c["age"].map(_age_lower_bound)], 0)
+        0, c["sex"].map(lambda v: SEX_ORDER.get(v, 3)), c["age"].map(age_lower_bound)], 0)
     c["skip"] = np.select(
         [~has_type & ~is_sex & ~is_age, has_type & ~(is_sex & is_age), has_type & (kind == "")],
         ["sex by age (two breakdowns at once)", "category type at a non-headline sex or age",
@@ -254,7 +254,7 @@ def _breakdown_of_type(category_type: str) -> str | None:
     return None
 
 
-def _age_lower_bound(age: str) -> int:
+def age_lower_bound(age: str) -> int:
     """The lower bound of an age band ("65-74 yrs" -> 65, "<18 yrs" -> 0, "All ages" -> -1)."""
     if age == ALL_AGES:
         return -1
@@ -264,7 +264,9 @@ def _age_lower_bound(age: str) -> int:
     return int(match.group()) if match else 999
 
 
-def _deprivation_rank(label: str, kind: str) -> int | None:
+def deprivation_rank(label: str, kind: str) -> int | None:
+    """1 (most deprived) upwards from a label such as "Second most deprived decile (IMD2019)";
+    ``kind`` is "decile" or "quintile"; None when the label is not one."""
     match = DEPRIVATION_LABEL.match(label)
     if match is None or match["kind"].lower() != kind:
         return None
@@ -280,7 +282,7 @@ def _category_sorts(
     column = table.column("Category") or "Category"
     for kind, word in (("deprivation_decile", "decile"), ("deprivation_quintile", "quintile")):
         rows = kinds == kind
-        ranks = {label: _deprivation_rank(label, word) or 0 for label in set(labels[rows])}
+        ranks = {label: deprivation_rank(label, word) or 0 for label in set(labels[rows])}
         found = pd.Series(labels[rows]).map(ranks).to_numpy(dtype="int64")
         first_bad(table, pd.Series(found == 0, index=index[rows]), column,
                   f"not a deprivation {word} label (expected e.g. 'Most deprived {word}')")
