@@ -206,9 +206,15 @@ def download_csv(n_clicks: int, pathname: str, search: str) -> dict:
     state = parse_view_state(store, pathname, search)
     if not n_clicks or state.problem:
         return dash.no_update
-    table = view_figure(store, state.indicator, "data").table
     filename = f"{state.indicator}_data_{dt.date.today().isoformat()}.csv"
-    return dcc.send_string(table_to_csv(table), filename, type="text/csv")
+    return dcc.send_string(indicator_csv(StoreKey(store), state.indicator), filename,
+                           type="text/csv")
+
+
+@functools.lru_cache(maxsize=16)
+def indicator_csv(key: StoreKey, indicator_id: str) -> str:
+    """The CSV of an indicator's data view (cached: England-wide it is ~1 MB to write)."""
+    return table_to_csv(view_figure(key.store, indicator_id, "data", copy=False).table)
 
 
 dash.register_page(
