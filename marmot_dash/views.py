@@ -282,10 +282,13 @@ def view_figure(
     if view not in VIEWS:
         raise ValueError(f"view must be one of {', '.join(VIEWS)}; got {view!r}")
     store.indicator(indicator_id)  # a clear KeyError for an unknown id
+    if view != "places":  # only the places view depends on the level and period
+        level = period = None
     result = _cached_view(StoreKey(store), indicator_id, view, level, period, callouts)
     if not copy:
         return result
-    return replace(result, figures=tuple(go.Figure(fig) for fig in result.figures))
+    return replace(result, figures=tuple(go.Figure(fig) for fig in result.figures),
+                   table=result.table.copy())
 
 
 class StoreKey:
@@ -310,16 +313,11 @@ def _cached_view(
 ) -> ViewResult:
     store = key.store
     indicator = store.indicator(indicator_id)
-    builders = {
-        "trend": _trend_view,
-        "places": _places_view,
-        "deprivation": _deprivation_view,
-        "cohorts": _cohorts_view,
-        "data": _data_view,
-    }
     if view == "places":
         result = _places_view(store, indicator, level=level, period=period)
     else:
+        builders = {"trend": _trend_view, "deprivation": _deprivation_view,
+                    "cohorts": _cohorts_view, "data": _data_view}
         result = builders[view](store, indicator)
     if callouts and result.figures:
         principle = int(indicator["principle"])
