@@ -1,0 +1,214 @@
+"""The presentation mode: ``/present/<principle>?slide=<k>&callouts=on`` (``/present``: 1).
+
+One chart per slide, filling a projector, with the principle's qualitative themes beside it.
+Every control is a link to the URL of what it shows (previous and next slide, previous and next
+principle, call-outs on or off, back to the principle page), so back and forward and a copied
+link work; ``assets/present.js`` turns the arrow keys and PageUp / PageDown into clicks on those
+links. The page router draws each slide: there is no server callback of its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+
+import dash
+from dash import ClientsideFunction, Input, Output, dcc, html
+
+from marmot_dash.app_state import get_store
+from marmot_dash.components.messages import not_found_message
+from marmot_dash.components.present_slides import (
+    Slide,
+    build_slides,
+    callouts_requested,
+    choose_slide,
+    first_param,
+    present_href,
+)
+from marmot_dash.components.themes_panel import themes_panel
+from marmot_dash.figures.style import graph_config
+from marmot_dash.views import VIEW_LABELS, StoreKey, state_from_params, view_figure
+
+PRESENT_FONT_SIZE = 18  # the charts' base type on a slide (the screen's is 15)
+KEY_HINT = "Keys: ← → slide, PageUp / PageDown principle."
+KEY_WORDS = {"ArrowLeft": "left arrow", "ArrowRight": "right arrow", "PageUp": "Page Up",
+             "PageDown": "Page Down"}
+
+
+def title(principle: str | None = None, **_: str) -> str:
+    """The browser tab's title."""
+    return f"Presenting principle {principle or 1} · Marmot indicators"
+
+
+def layout(principle: str | None = None, **query: str) -> html.Div:
+    """The slide in the URL, or a helpful message with links back when it is not there."""
+    store = get_store()
+    state = state_from_params(store, principle or "1", {})
+    if state.problem and state.principle is None:
+        return problem_message(store, state.problem, None)
+    number = state.principle
+    slides = principle_slides(StoreKey(store), number)
+    choice = choose_slide(first_param(query, "slide"), len(slides), number)
+    if choice.problem:
+        return problem_message(store, choice.problem, number)
+    callouts = callouts_requested(query)
+    return html.Div(
+        className="present-page",
+        children=[
+            dcc.Store(id="present-slide-state", data=[number, choice.number, callouts]),
+            html.Span(id="present-focus-done", hidden=True),
+            slide_header(store, number, choice.number, slides, callouts),
+            slide_stage(store, number, slides[choice.number - 1], callouts),
+        ],
+    )
+
+
+def start_layout(**query: str) -> html.Div:
+    """``/present``: the presentation from principle 1."""
+    return layout("1", **query)
+
+
+@functools.lru_cache(maxsize=64)
+def principle_slides(key: StoreKey, principle: int) -> tuple[Slide, ...]:
+    """The principle's slides: each indicator's trend then deprivation chart, where drawn."""
+    store = key.store
+    ids = store.indicators(principle=principle)["indicator_id"]
+
+    def has_chart(indicator_id: str, view: str) -> bool:
+        return view_figure(store, indicator_id, view, copy=False).figure is not None
+
+    return build_slides(ids, has_chart)
+
+
+def slide_header(store, principle: int, number: int, slides: tuple[Slide, ...],
+                 callouts: bool) -> html.Header:
+    """The principle's title, the slide's position and the controls, in one compact band."""
+    row = store.principle(principle)
+    slide = slides[number - 1]
+    indicator = store.indicator(slide.indicator_id)
+    name = indicator.get("short_name") or indicator.get("name")
+    last_principle = int(store.principles()["id"].max())
+    return html.Header(
+        className="present-header",
+        children=[
+            html.Div(
+                className="present-heading",
+                children=[
+                    html.H1(f"Principle {principle}: {row['title']}", id="present-title"),
+                    html.P(
+                        [html.Strong(f"Slide {number} of {len(slides)}"),
+                         f" · {name}: {VIEW_LABELS[slide.view].lower()}"],
+                        id="present-position", className="present-position", role="status",
+                        tabIndex=-1,
+                    ),
+                ],
+            ),
+            html.Nav(
+                className="present-controls",
+                **{"aria-label": "Presentation"},
+                children=[
+                    _control("Previous slide", "present-prev-slide", "ArrowLeft",
+                             present_href(principle, number - 1, callouts=callouts)
+                             if number > 1 else None),
+                    _control("Next slide", "present-next-slide", "ArrowRight",
+                             present_href(principle, number + 1, callouts=callouts)
+                             if number < len(slides) else None),
+                    _control("Previous principle", "present-prev-principle", "PageUp",
+                             present_href(principle - 1, callouts=callouts)
+                             if principle > 1 else None),
+                    _control("Next principle", "present-next-principle", "PageDown",
+                             present_href(principle + 1, callouts=callouts)
+                             if principle < last_principle else None),
+                    dcc.Link(
+                        ["Theme call-outs: ", html.Strong("on" if callouts else "off")],
+                        href=present_href(principle, number, callouts=not callouts),
+                        id="present-callouts", role="switch",
+                        className="present-button present-switch",
+                        **{"aria-checked": "true" if callouts else "false"},
+                    ),
+                    dcc.Link("Leave the presentation", href=f"/principle/{principle}",
+                             id="present-exit", className="present-button present-exit"),
+                    html.P(KEY_HINT, className="present-keys"),
+                ],
+            ),
+        ],
+    )
+
+
+def _control(label: str, element_id: str, key: str, href: str | None) -> dcc.Link | html.Span:
+    """A navigation link with its keyboard key named, or a marked unlinked label at an end."""
+    if href is None:
+        return html.Span(label, id=element_id, className="present-button disabled",
+                         **{"aria-disabled": "true"})
+    return dcc.Link(label, href=href, id=element_id, className="present-button",
+                    title=f"{label} (key: {KEY_WORDS[key]})", **{"aria-keyshortcuts": key})
+
+
+def slide_stage(store, principle: int, slide: Slide, callouts: bool) -> html.Div:
+    """The chart (with its text alternative) and the themes beside it."""
+    result = view_figure(store, slide.indicator_id, slide.view, callouts=callouts, copy=False)
+    filename = f"{slide.indicator_id}_{slide.view}_{dt.date.today().isoformat()}"
+    return html.Div(
+        className="present-stage",
+        children=[
+            html.Figure(
+                className="present-chart",
+                **{"aria-describedby": "present-chart-description",
+                   "data-indicator": slide.indicator_id, "data-view": slide.view},
+                children=[
+                    dcc.Graph(id="present-graph", figure=slide_figure(result.figure),
+                              config=graph_config(filename=filename), className="present-graph"),
+                    html.Figcaption(result.description, id="present-chart-description",
+                                    className="present-description"),
+                ],
+            ),
+            html.Div(themes_panel(store.themes or [], principle), className="present-themes"),
+        ],
+    )
+
+
+def slide_figure(figure) -> dict:
+    """The view's figure as Dash sends it, with the base type enlarged for the room.
+
+    Only the layout's top-level font is replaced (a shallow copy): the cached figure is shared.
+    """
+    tree = figure.to_plotly_json()
+    layout = dict(tree["layout"])
+    layout["font"] = {**layout.get("font", {}), "size": PRESENT_FONT_SIZE}
+    return {"data": tree["data"], "layout": layout}
+
+
+def problem_message(store, problem: str, principle: int | None) -> html.Section:
+    """A helpful message for a bad principle or slide, with links to presentations that exist."""
+    panel = not_found_message(problem)
+    back = ([html.P(dcc.Link(f"Back to the principle {principle} page",
+                             href=f"/principle/{principle}"))] if principle else [])
+    links = [html.Li(dcc.Link(f"Present principle {p['id']}: {p['short_name']}",
+                              href=present_href(int(p["id"]))))
+             for p in store.principles().to_dict("records")]
+    panel.children = [*panel.children, *back, html.H2("Presentations"), html.Ul(links)]
+    return panel
+
+
+# After a control was used from the keyboard, focus its replacement in the new slide.
+dash.clientside_callback(
+    ClientsideFunction(namespace="marmotPresent", function_name="restoreFocus"),
+    Output("present-focus-done", "children"),
+    Input("present-slide-state", "data"),
+)
+
+dash.register_page(
+    __name__,
+    path_template="/present/<principle>",
+    title=title,
+    name="Presentation",
+    layout=layout,
+)
+
+dash.register_page(
+    f"{__name__}_start",
+    path="/present",
+    title=title,
+    name="Presentation",
+    layout=start_layout,
+)
