@@ -167,6 +167,33 @@ def import_excerpts(
     typer.echo(f"Updated the themes of {data}: {len(themes)} themes, {counted} with counts")
 
 
+@cli.command()
+@user_errors
+def export(
+    principle: Annotated[int, typer.Option(help="The principle (1-8) whose charts to export.")],
+    out: Annotated[Path, typer.Option(help="Folder for the PNGs and slide-notes.md.")],
+    data: Annotated[Path, typer.Option(help="Dataset folder.")] = DEFAULT_DATA_DIR,
+    view: Annotated[
+        list[str] | None, typer.Option(help="Views to export (repeat); all chart views if none.")
+    ] = None,
+    indicator: Annotated[
+        list[str] | None, typer.Option(help="Indicator ids to export (repeat); all if none.")
+    ] = None,
+) -> None:
+    """Export a principle's charts as 1920x1080 PNG slides with slide notes."""
+    from marmot_dash.data import Store, load_dataset
+    from marmot_dash.export.pack import PACK_VIEWS, write_pack
+    from marmot_dash.export.png import ChromiumNotFoundError
+
+    store = Store(load_dataset(data))
+    try:
+        pack = write_pack(store, principle, out, views=view or PACK_VIEWS, indicators=indicator)
+    except ChromiumNotFoundError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"Wrote {len(pack.slides)} slides and {pack.notes.name} to {pack.directory}")
+
+
 def main() -> None:
     """Entry point of the ``marmot-dash`` console script."""
     cli(prog_name="marmot-dash")
