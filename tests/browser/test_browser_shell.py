@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -11,6 +18,8 @@ pytestmark = pytest.mark.browser
 PRINCIPLE_IDS = range(1, 9)
 BAD_ADDRESSES = ("/nowhere", "/principle/9", "/principle/x", "/principle/0", "/themes/extra")
 VIEWPORTS = ((375, 812), (1366, 768), (1920, 1080))
+REPO_ROOT = Path(__file__).resolve().parents[2]
+README_URL = "http://127.0.0.1:8050"
 
 
 def nav_hrefs(page) -> list[str]:
@@ -99,3 +108,42 @@ def test_page_fits_the_screen_without_horizontal_scroll(open_page, live_server, 
     page.goto(live_server + path)
     wait_for_dash(page, timeout=30)
     assert horizontal_overflow(page) == 0
+
+
+def _port_8050_in_use() -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", 8050)) == 0
+
+
+def _wait_until_served(url: str, process: subprocess.Popen, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            with urllib.request.urlopen(url, timeout=5):
+                return
+        except OSError:
+            time.sleep(0.25)
+    raise AssertionError(f"{url} was not served (exit status {process.poll()})")
+
+
+@pytest.mark.slow
+def test_python_app_py_serves_the_overview_with_the_banner(open_page, wait_for_dash, tmp_path):
+    """The README's run command on an empty data folder: simulate, serve on 8050, overview."""
+    if _port_8050_in_use():
+        pytest.skip("port 8050 is taken by another program")
+    log_path = tmp_path / "app.log"
+    env = {**os.environ, "MARMOT_DATA_DIR": str(tmp_path / "data")}
+    with log_path.open("w") as log:
+        process = subprocess.Popen([sys.executable, "app.py"], cwd=REPO_ROOT, env=env,
+                                   stdout=log, stderr=subprocess.STDOUT)
+    try:
+        _wait_until_served(README_URL + "/", process, timeout=120)
+        page = open_page()
+        page.goto(README_URL + "/")
+        wait_for_dash(page, timeout=30)
+        assert page.locator(".tile").count() == 8
+        assert "not official statistics" in page.locator(".illustrative-banner").inner_text()
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+    assert "simulated the illustrative one" in log_path.read_text()
