@@ -18,6 +18,10 @@
         return Boolean(element) && element.tagName === "A";
     }
 
+    function isControl(element) {
+        return isLink(element) || (Boolean(element) && element.tagName === "BUTTON");
+    }
+
     document.addEventListener("keydown", function (event) {
         if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey
                 || event.shiftKey || !document.querySelector(".present-page")) {
@@ -40,7 +44,7 @@
     // the slide is drawn again; remember it so focus returns to its replacement.
     document.addEventListener("click", function (event) {
         const link = event.target && event.target.closest
-            ? event.target.closest(".present-controls a") : null;
+            ? event.target.closest(".present-controls a, .present-controls button") : null;
         if (link && event.detail === 0 && document.activeElement === link) {
             focusAfterRender = link.id;
         }
@@ -54,10 +58,19 @@
             if (id) {
                 const control = document.getElementById(id);
                 const fallback = document.getElementById("present-position");
-                const target = isLink(control) ? control : fallback;
+                const target = isControl(control) ? control : fallback;
                 if (target) { target.focus(); }
             }
             return window.dash_clientside.no_update;
+        },
+        // The URL's search with the call-out switch flipped (callouts=on, or left out).
+        toggleCallouts: function (clicks, search) {
+            if (!clicks) { return window.dash_clientside.no_update; }
+            const params = new URLSearchParams(search || "");
+            if (params.get("callouts") === "on") { params.delete("callouts"); }
+            else { params.set("callouts", "on"); }
+            const text = params.toString();
+            return text ? "?" + text : "";
         }
     };
 })();

@@ -2,9 +2,10 @@
 
 One chart per slide, filling a projector, with the principle's qualitative themes beside it.
 Every control is a link to the URL of what it shows (previous and next slide, previous and next
-principle, call-outs on or off, back to the principle page), so back and forward and a copied
-link work; ``assets/present.js`` turns the arrow keys and PageUp / PageDown into clicks on those
-links. The page router draws each slide: there is no server callback of its own.
+principle, back to the principle page), and the call-out switch rewrites the URL's search, so
+back and forward and a copied link work; ``assets/present.js`` turns the arrow keys and
+PageUp / PageDown into clicks on those links. The page router draws each slide: the page has no
+server callback of its own.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import datetime as dt
 import functools
 
 import dash
-from dash import ClientsideFunction, Input, Output, dcc, html
+from dash import ClientsideFunction, Input, Output, State, dcc, html
 
 from marmot_dash.app_state import get_store
 from marmot_dash.components.messages import not_found_message
@@ -29,8 +30,8 @@ from marmot_dash.components.themes_panel import themes_panel
 from marmot_dash.figures.style import graph_config
 from marmot_dash.views import VIEW_LABELS, StoreKey, state_from_params, view_figure
 
-PRESENT_FONT_SIZE = 18  # the charts' base type on a slide (the screen's is 15)
 KEY_HINT = "Keys: ← → slide, PageUp / PageDown principle."
+LOCATION_ID = "present-location"
 KEY_WORDS = {"ArrowLeft": "left arrow", "ArrowRight": "right arrow", "PageUp": "Page Up",
              "PageDown": "Page Down"}
 
@@ -55,6 +56,7 @@ def layout(principle: str | None = None, **query: str) -> html.Div:
     return html.Div(
         className="present-page",
         children=[
+            dcc.Location(id=LOCATION_ID, refresh="callback-nav"),
             dcc.Store(id="present-slide-state", data=[number, choice.number, callouts]),
             html.Span(id="present-focus-done", hidden=True),
             slide_header(store, number, choice.number, slides, callouts),
@@ -95,12 +97,12 @@ def slide_header(store, principle: int, number: int, slides: tuple[Slide, ...],
                 className="present-heading",
                 children=[
                     html.H1(f"Principle {principle}: {row['title']}", id="present-title"),
-                    html.P(
-                        [html.Strong(f"Slide {number} of {len(slides)}"),
-                         f" · {name}: {VIEW_LABELS[slide.view].lower()}"],
-                        id="present-position", className="present-position", role="status",
-                        tabIndex=-1,
-                    ),
+                    html.P([
+                        html.Span([html.Strong(f"Slide {number} of {len(slides)}"),
+                                   f" · {name}: {VIEW_LABELS[slide.view].lower()}"],
+                                  id="present-position", role="status", tabIndex=-1),
+                        html.Span(KEY_HINT, className="present-keys"),
+                    ], className="present-position"),
                 ],
             ),
             html.Nav(
@@ -119,16 +121,14 @@ def slide_header(store, principle: int, number: int, slides: tuple[Slide, ...],
                     _control("Next principle", "present-next-principle", "PageDown",
                              present_href(principle + 1, callouts=callouts)
                              if principle < last_principle else None),
-                    dcc.Link(
+                    html.Button(
                         ["Theme call-outs: ", html.Strong("on" if callouts else "off")],
-                        href=present_href(principle, number, callouts=not callouts),
-                        id="present-callouts", role="switch",
+                        id="present-callouts", role="switch", n_clicks=0,
                         className="present-button present-switch",
                         **{"aria-checked": "true" if callouts else "false"},
                     ),
                     dcc.Link("Leave the presentation", href=f"/principle/{principle}",
                              id="present-exit", className="present-button present-exit"),
-                    html.P(KEY_HINT, className="present-keys"),
                 ],
             ),
         ],
@@ -141,7 +141,7 @@ def _control(label: str, element_id: str, key: str, href: str | None) -> dcc.Lin
         return html.Span(label, id=element_id, className="present-button disabled",
                          **{"aria-disabled": "true"})
     return dcc.Link(label, href=href, id=element_id, className="present-button",
-                    title=f"{label} (key: {KEY_WORDS[key]})", **{"aria-keyshortcuts": key})
+                    title=f"{label} (key: {KEY_WORDS[key]})")
 
 
 def slide_stage(store, principle: int, slide: Slide, callouts: bool) -> html.Div:
@@ -156,7 +156,7 @@ def slide_stage(store, principle: int, slide: Slide, callouts: bool) -> html.Div
                 **{"aria-describedby": "present-chart-description",
                    "data-indicator": slide.indicator_id, "data-view": slide.view},
                 children=[
-                    dcc.Graph(id="present-graph", figure=slide_figure(result.figure),
+                    dcc.Graph(id="present-graph", figure=result.figure.to_plotly_json(),
                               config=graph_config(filename=filename), className="present-graph"),
                     html.Figcaption(result.description, id="present-chart-description",
                                     className="present-description"),
@@ -165,17 +165,6 @@ def slide_stage(store, principle: int, slide: Slide, callouts: bool) -> html.Div
             html.Div(themes_panel(store.themes or [], principle), className="present-themes"),
         ],
     )
-
-
-def slide_figure(figure) -> dict:
-    """The view's figure as Dash sends it, with the base type enlarged for the room.
-
-    Only the layout's top-level font is replaced (a shallow copy): the cached figure is shared.
-    """
-    tree = figure.to_plotly_json()
-    layout = dict(tree["layout"])
-    layout["font"] = {**layout.get("font", {}), "size": PRESENT_FONT_SIZE}
-    return {"data": tree["data"], "layout": layout}
 
 
 def problem_message(store, problem: str, principle: int | None) -> html.Section:
@@ -195,6 +184,15 @@ dash.clientside_callback(
     ClientsideFunction(namespace="marmotPresent", function_name="restoreFocus"),
     Output("present-focus-done", "children"),
     Input("present-slide-state", "data"),
+)
+
+# The call-out switch rewrites the URL's search (``callouts=on``); the page router then draws it.
+dash.clientside_callback(
+    ClientsideFunction(namespace="marmotPresent", function_name="toggleCallouts"),
+    Output(LOCATION_ID, "search"),
+    Input("present-callouts", "n_clicks"),
+    State(LOCATION_ID, "search"),
+    prevent_initial_call=True,
 )
 
 dash.register_page(
