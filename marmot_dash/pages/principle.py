@@ -61,6 +61,8 @@ def layout(principle: str | None = None, **query: str) -> html.Div:
         children=[
             dcc.Location(id=LOCATION_ID, refresh="callback-nav"),
             html.H1(f"Principle {state.principle}: {row['title']}", id="principle-title"),
+            html.P(dcc.Link("Present these charts", href=f"/present/{state.principle}",
+                            id="present-link")),
             html.Div(
                 className="principle-columns",
                 children=[
