@@ -306,7 +306,9 @@ class StoreKey:
         return isinstance(other, StoreKey) and other.store is self.store
 
 
-@functools.lru_cache(maxsize=256)
+# 96 results cover every view of a principle several times over; England-wide one places table
+# holds ~33,000 rows (~10 MB), so the bound keeps the cache well under a gigabyte.
+@functools.lru_cache(maxsize=96)
 def _cached_view(
     key: StoreKey, indicator_id: str, view: str, level: str | None, period: str | None,
     callouts: bool,
