@@ -26,7 +26,7 @@ from marmot_dash.data.schema import (
     PRINCIPLE_IDS,
     VALUE_COLUMNS,
 )
-from marmot_dash.data.summaries import SII_REPETITIONS, SII_SEED, _quantile_populations
+from marmot_dash.data.summaries import deprivation_sii
 from marmot_dash.figures.callouts import add_theme_callouts
 from marmot_dash.figures.cohorts import build_cohorts, describe_cohorts
 from marmot_dash.figures.deprivation import build_deprivation, describe_deprivation
@@ -39,7 +39,7 @@ from marmot_dash.figures.slide import frame
 from marmot_dash.figures.trend import build_trend, describe_trend
 from marmot_dash.stats.compare import benchmark
 from marmot_dash.stats.disclosure import suppress
-from marmot_dash.stats.inequality import MIN_QUANTILES, gap, ratio, sii
+from marmot_dash.stats.inequality import gap, ratio
 
 VIEWS: tuple[str, ...] = ("trend", "places", "deprivation", "cohorts", "data")
 VIEW_LABELS: dict[str, str] = {
@@ -550,7 +550,7 @@ def _deprivation_view(store, indicator: Mapping) -> ViewResult:
         baseline = _suppressed(store, store.breakdown(indicator_id, breakdown,
                                                       period=baseline_period))
         baseline = baseline if len(baseline) else None
-    index = _sii_of(store, latest, indicator)
+    index = deprivation_sii(store, indicator, latest)
     fig = build_deprivation(latest, indicator=indicator, sii=index, baseline=baseline)
     quantile = "decile" if breakdown == "deprivation_decile" else "quintile"
     fig = _framed(store, fig, indicator, f"{_name(indicator)}: by deprivation {quantile}",
@@ -563,33 +563,6 @@ def _deprivation_view(store, indicator: Mapping) -> ViewResult:
         description=describe_deprivation(latest, indicator=indicator, sii=index,
                                          baseline=baseline),
     )
-
-
-def _sii_of(store, rows: pd.DataFrame, indicator: Mapping) -> dict | None:
-    """SII and RII with Monte Carlo intervals (Low & Low 2004), or None if not computable.
-
-    The same inputs as the indicator's summary (quantile populations, proportions on the
-    0-1 scale, repetitions and seed), so the chart and the table agree.
-    """
-    usable = rows.dropna(subset=["value", "lower_ci", "upper_ci"])
-    if len(usable) < MIN_QUANTILES:
-        return None
-    scale = float(indicator["multiplier"]) if indicator["value_type"] == "proportion" else 1.0
-    try:
-        result = sii(
-            usable["category_sort"].to_numpy(dtype=float),
-            _quantile_populations(store, usable),
-            usable["value"].to_numpy(dtype=float) / scale,
-            usable["lower_ci"].to_numpy(dtype=float) / scale,
-            usable["upper_ci"].to_numpy(dtype=float) / scale,
-            value_type=indicator["value_type"],
-            repetitions=SII_REPETITIONS,
-            seed=SII_SEED,
-            multiplier=scale,
-        )
-    except ValueError:  # missing values or intervals the method cannot take
-        return None
-    return result._asdict()
 
 
 # Cohorts ---------------------------------------------------------------------------------------

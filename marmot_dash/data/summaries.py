@@ -141,7 +141,7 @@ def _gap_change(latest: tuple[float, float, float], baseline: tuple[float, float
     return GAP_CHANGES.get(str(result.label), "not_available")
 
 
-def _quantile_populations(store: Store, rows: pd.DataFrame) -> np.ndarray:
+def quantile_populations(store: Store, rows: pd.DataFrame) -> np.ndarray:
     """Population of each deprivation quantile: the denominators when all are given,
     otherwise the finest level's populations summed by local quantile, otherwise equal."""
     denominators = rows["denominator"].to_numpy(dtype=float)
@@ -158,25 +158,36 @@ def _quantile_populations(store: Store, rows: pd.DataFrame) -> np.ndarray:
     return np.ones(len(rows))
 
 
-def _sii(store: Store, indicator: dict, rows: pd.DataFrame) -> dict[str, float]:
-    """SII and RII across the latest deprivation quantiles (``inequality.sii``)."""
-    empty = {"sii": np.nan, "sii_lower": np.nan, "sii_upper": np.nan, "rii": np.nan}
-    if len(rows) < inequality.MIN_QUANTILES:
-        return empty
+def deprivation_sii(store: Store, indicator: dict, rows: pd.DataFrame) -> dict | None:
+    """SII and RII with Monte Carlo intervals (Low & Low 2004) across deprivation quantiles.
+
+    The one place the summaries and the deprivation chart get them from, so both agree:
+    quantile populations from ``quantile_populations``, proportions on the 0-1 scale, a fixed
+    number of repetitions and seed. None when fewer than 5 quantiles are usable or the method
+    cannot take the values.
+    """
+    usable = rows.dropna(subset=["value", "lower_ci", "upper_ci"])
+    if len(usable) < inequality.MIN_QUANTILES:
+        return None
     scale = float(indicator["multiplier"]) if indicator["value_type"] == "proportion" else 1.0
     try:
         result = inequality.sii(
-            rows["category_sort"].to_numpy(dtype=float), _quantile_populations(store, rows),
-            rows["value"].to_numpy(dtype=float) / scale,
-            rows["lower_ci"].to_numpy(dtype=float) / scale,
-            rows["upper_ci"].to_numpy(dtype=float) / scale,
+            usable["category_sort"].to_numpy(dtype=float), quantile_populations(store, usable),
+            usable["value"].to_numpy(dtype=float) / scale,
+            usable["lower_ci"].to_numpy(dtype=float) / scale,
+            usable["upper_ci"].to_numpy(dtype=float) / scale,
             value_type=indicator["value_type"], repetitions=SII_REPETITIONS, seed=SII_SEED,
             multiplier=scale,
         )
-    except ValueError:  # missing values or intervals, or values the transform cannot take
-        return empty
-    return {"sii": result.sii, "sii_lower": result.sii_lower, "sii_upper": result.sii_upper,
-            "rii": result.rii}
+    except ValueError:  # values or intervals the transform cannot take
+        return None
+    return result._asdict()
+
+
+def _sii(store: Store, indicator: dict, rows: pd.DataFrame) -> dict[str, float]:
+    """SII and RII across the latest deprivation quantiles, NaN where not computable."""
+    result = deprivation_sii(store, indicator, rows) or {}
+    return {key: result.get(key, np.nan) for key in ("sii", "sii_lower", "sii_upper", "rii")}
 
 
 def _trends(store: Store) -> pd.DataFrame:
