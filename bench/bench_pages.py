@@ -48,6 +48,24 @@ server = make_server("127.0.0.1", int(sys.argv[2]), create_app(sys.argv[1]).serv
 server.serve_forever()
 """
 
+# Where start-up time goes, measured in a fresh process: imports, validation, store, summaries.
+BREAKDOWN = """
+import sys, time
+t0 = time.perf_counter()
+import marmot_dash.app_factory, marmot_dash.views, marmot_dash.data.summaries
+t1 = time.perf_counter()
+from marmot_dash.data import load_dataset
+from marmot_dash.data.store import Store
+dataset = load_dataset(sys.argv[1])
+t2 = time.perf_counter()
+store = Store(dataset)
+t3 = time.perf_counter()
+store.summaries
+t4 = time.perf_counter()
+print(f"imports {t1 - t0:.2f} s, load_dataset {t2 - t1:.2f} s, Store {t3 - t2:.2f} s, "
+      f"summaries {t4 - t3:.2f} s")
+"""
+
 # Records the time (ms since navigation start) at which the last plotly chart was drawn.
 LAST_CHART_RECORDER = """
 window.__lastChart = null;
@@ -151,6 +169,9 @@ def time_start(browser, data_dir: Path) -> tuple[subprocess.Popen, str]:
     print(f"App start to first served page (GET /): {start_seconds:.2f} s "
           f"[target < {TARGETS['start']} s: {verdict(start_seconds < TARGETS['start'])}]")
     print(f"App start to overview drawn in Chromium: {overview_seconds:.2f} s")
+    breakdown = subprocess.run([sys.executable, "-c", BREAKDOWN, str(data_dir)], cwd=REPO_ROOT,
+                               capture_output=True, text=True, check=True)
+    print(f"  where start-up goes (fresh process): {breakdown.stdout.strip()}")
     return process, url
 
 
