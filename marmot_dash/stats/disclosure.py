@@ -84,6 +84,8 @@ def suppress(
     if note not in result.columns:
         result[note] = ""
     primary = counts < threshold
+    if not primary.any():  # the common case: nothing to blank
+        return result
     secondary = _secondary(table, primary, counts, siblings) & ~primary
     suppressed = primary | secondary
     for column in (c for c in columns if c in result.columns):
