@@ -41,7 +41,8 @@ def _wait_for_slide(page, wait_for_dash, principle: int, number: int, slide: Sli
     page.wait_for_function(
         "([p, n]) => location.pathname === '/present/' + p"
         " && (new URLSearchParams(location.search).get('slide') || '1') === String(n)"
-        " && document.getElementById('present-position').textContent.startsWith('Slide ' + n)",
+        " && (document.getElementById('present-position') || {textContent: ''}).textContent"
+        ".startsWith('Slide ' + n)",
         arg=[principle, number])
     wait_for_dash(page)
 
