@@ -217,3 +217,21 @@ def test_the_slide_fits_the_screen_and_passes_axe(
         assert box["y"] + box["height"] <= height
         assert box["height"] >= height * 0.55
         assert re.search(r"Slide 2 of \d+", page.locator("#present-position").text_content())
+
+
+def test_hover_finds_the_point_under_the_pointer_on_a_projector(
+    open_page, live_server, wait_for_dash
+) -> None:
+    """On a projector the chart is scaled up by CSS; hovering a marker still labels that one."""
+    page = open_page(width=1920, height=1080)
+    _open(page, live_server, wait_for_dash, "/present/1")
+    marker = page.evaluate("""() => {
+        const points = document.querySelectorAll('#present-graph .scatterlayer .points path');
+        const box = points[Math.floor(points.length / 2)].getBoundingClientRect();
+        return [box.x + box.width / 2, box.y + box.height / 2];
+    }""")
+    page.mouse.move(*marker)
+    label = page.wait_for_selector("#present-graph .hoverlayer .hovertext")
+    box = label.bounding_box()
+    assert abs(box["y"] + box["height"] / 2 - marker[1]) < 40
+    assert min(abs(box["x"] - marker[0]), abs(box["x"] + box["width"] - marker[0])) < 40
