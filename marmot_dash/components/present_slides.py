@@ -61,16 +61,11 @@ def choose_slide(requested: object, count: int, principle: int) -> SlideChoice:
 
 
 def first_param(params: Mapping[str, object], key: str) -> str | None:
-    """A query parameter as Dash pages pass it (a string, or a list when repeated)."""
+    """A query parameter as Dash pages pass it (a string, or the first of a list)."""
     value = params.get(key)
     if isinstance(value, list | tuple):
         value = value[0] if value else None
     return None if value is None else str(value)
-
-
-def callouts_requested(params: Mapping[str, object]) -> bool:
-    """True when the URL asks for theme call-outs (``callouts=on``, as on the principle page)."""
-    return (first_param(params, "callouts") or "").strip() in ("1", "on", "true")
 
 
 def present_href(principle: int, slide: int = 1, *, callouts: bool = False) -> str:

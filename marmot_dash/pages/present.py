@@ -21,7 +21,6 @@ from marmot_dash.components.messages import not_found_message
 from marmot_dash.components.present_slides import (
     Slide,
     build_slides,
-    callouts_requested,
     choose_slide,
     first_param,
     present_href,
@@ -44,7 +43,7 @@ def title(principle: str | None = None, **_: str) -> str:
 def layout(principle: str | None = None, **query: str) -> html.Div:
     """The slide in the URL, or a helpful message with links back when it is not there."""
     store = get_store()
-    state = state_from_params(store, principle or "1", {})
+    state = state_from_params(store, principle or "1", {"callouts": query.get("callouts")})
     if state.problem and state.principle is None:
         return problem_message(store, state.problem, None)
     number = state.principle
@@ -52,7 +51,7 @@ def layout(principle: str | None = None, **query: str) -> html.Div:
     choice = choose_slide(first_param(query, "slide"), len(slides), number)
     if choice.problem:
         return problem_message(store, choice.problem, number)
-    callouts = callouts_requested(query)
+    callouts = state.callouts
     return html.Div(
         className="present-page",
         children=[

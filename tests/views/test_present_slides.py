@@ -8,7 +8,6 @@ from marmot_dash.components.present_slides import (
     PRESENT_VIEWS,
     Slide,
     build_slides,
-    callouts_requested,
     choose_slide,
     present_href,
 )
@@ -47,13 +46,9 @@ def test_a_principle_without_charts_says_so() -> None:
     assert "no charts with data" in choose_slide(None, 0, principle=7).problem
 
 
-def test_the_url_carries_principle_slide_and_callouts() -> None:
+def test_the_url_carries_principle_slide_and_callouts_choice() -> None:
     assert present_href(3) == "/present/3?slide=1"
     assert present_href(3, 5, callouts=True) == "/present/3?slide=5&callouts=on"
-    assert callouts_requested({"callouts": "on"})
-    assert callouts_requested({"callouts": ["on", "off"]})
-    assert not callouts_requested({"callouts": "off"})
-    assert not callouts_requested({})
 
 
 def test_demo_slides_all_have_charts_and_skip_only_empty_views(store) -> None:
