@@ -15,7 +15,7 @@ from typing import Annotated, TypeVar
 
 import typer
 
-from marmot_dash.data.errors import DatasetError
+from marmot_dash.data.errors import DatasetError, UserError
 
 DEFAULT_DATA_DIR = Path(os.environ.get("MARMOT_DATA_DIR", "data"))
 
@@ -28,7 +28,7 @@ cli = typer.Typer(
 )
 
 F = TypeVar("F", bound=Callable[..., object])
-USER_ERRORS = (DatasetError, FileNotFoundError, KeyError, ValueError)
+USER_ERRORS = (DatasetError, UserError, FileNotFoundError, KeyError, ValueError)
 
 
 def user_errors(command: F) -> F:
@@ -139,14 +139,9 @@ def fetch(
     boundaries: Annotated[bool, typer.Option(help="Also download ward boundaries.")] = True,
 ) -> None:
     """Download the catalogue's Fingertips indicators and ONS boundaries for an authority."""
-    from marmot_dash.data.fetch import FetchError
     from marmot_dash.data.fetch import fetch as fetch_data
 
-    try:
-        paths = fetch_data(area, out, boundaries=boundaries)
-    except FetchError as error:
-        typer.echo(f"error: {error}", err=True)
-        raise typer.Exit(1) from None
+    paths = fetch_data(area, out, boundaries=boundaries)
     for path in paths:
         typer.echo(f"wrote {path}")
 
@@ -183,14 +178,9 @@ def export(
     """Export a principle's charts as 1920x1080 PNG slides with slide notes."""
     from marmot_dash.data import Store, load_dataset
     from marmot_dash.export.pack import PACK_VIEWS, write_pack
-    from marmot_dash.export.png import ChromiumNotFoundError
 
     store = Store(load_dataset(data))
-    try:
-        pack = write_pack(store, principle, out, views=view or PACK_VIEWS, indicators=indicator)
-    except ChromiumNotFoundError as error:
-        typer.echo(f"error: {error}", err=True)
-        raise typer.Exit(1) from None
+    pack = write_pack(store, principle, out, views=view or PACK_VIEWS, indicators=indicator)
     typer.echo(f"Wrote {len(pack.slides)} slides and {pack.notes.name} to {pack.directory}")
 
 

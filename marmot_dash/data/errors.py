@@ -1,6 +1,10 @@
-"""The one error type for bad datasets and bad sources."""
+"""Errors a user can act on: bad datasets and sources, and other problems outside the code."""
 
 from __future__ import annotations
+
+
+class UserError(Exception):
+    """A problem the user can fix (offline, no browser installed ...): shown as one line."""
 
 
 class DatasetError(ValueError):

@@ -29,6 +29,8 @@ from tenacity import (
 )
 from tqdm import tqdm
 
+from marmot_dash.data.errors import UserError
+
 FINGERTIPS_API = "https://fingertips.phe.org.uk/api/"
 UPPER_TIER_2023 = 502
 REGION = 6
@@ -43,7 +45,7 @@ WARD_BOUNDARIES = (
 )
 
 
-class FetchError(RuntimeError):
+class FetchError(UserError, RuntimeError):
     """Downloading failed (offline, the service refused, or an answer was malformed)."""
 
 

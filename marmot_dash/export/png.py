@@ -24,6 +24,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 import kaleido
 import plotly.graph_objects as go
 
+from marmot_dash.data.errors import UserError
 from marmot_dash.figures.places import fit_map_to_size
 
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
@@ -33,7 +34,7 @@ START_TIMEOUT = 60.0  # seconds for Chromium to start
 RENDER_TIMEOUT = 60.0  # seconds for one figure
 
 
-class ChromiumNotFoundError(RuntimeError):
+class ChromiumNotFoundError(UserError, RuntimeError):
     """No Chromium to render images with."""
 
 
