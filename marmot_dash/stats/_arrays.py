@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from scipy import stats as sps
+from scipy import special
 
 
 def as_float_array(name: str, values: Any) -> np.ndarray:
@@ -54,8 +54,9 @@ def confidence_levels(confidence: float | Any) -> tuple[np.ndarray, bool]:
 
 
 def normal_quantile(levels: np.ndarray) -> np.ndarray:
-    """Two-sided standard normal quantile z for each confidence level."""
-    return sps.norm.ppf((1 + levels) / 2)
+    """Two-sided standard normal quantile z for each confidence level (``ndtri``, the function
+    behind ``scipy.stats.norm.ppf``, without importing ``scipy.stats``)."""
+    return special.ndtri((1 + levels) / 2)
 
 
 def with_levels(array: np.ndarray) -> np.ndarray:

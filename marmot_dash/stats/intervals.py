@@ -20,7 +20,7 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 import numpy as np
-from scipy import stats as sps
+from scipy import special
 
 from marmot_dash.stats._arrays import (
     as_float_array,
@@ -163,9 +163,10 @@ def poisson_limits(
     if exact.any():
         small, where = _distinct_counts(count[exact])
         alpha_low, alpha_high = (1 - levels) / 2, (1 + levels) / 2
-        exact_lower = sps.chi2.ppf(alpha_low, 2 * small[:, None]) / 2
+        # chi2.ppf(q, 2k) / 2 is the gamma quantile gammaincinv(k, q), the same numbers.
+        exact_lower = special.gammaincinv(small[:, None], alpha_low)
         exact_lower[small == 0] = 0.0
-        exact_upper = sps.chi2.ppf(alpha_high, 2 * small[:, None] + 2) / 2
+        exact_upper = special.gammaincinv(small[:, None] + 1, alpha_high)
         lower[exact] = exact_lower[where.ravel()]
         upper[exact] = exact_upper[where.ravel()]
     return lower, upper
@@ -285,7 +286,7 @@ def mean_ci(
     require(~(sd < 0), "standard_deviation", "must not be negative")
     require(~(size < 2), "n", "must be at least 2")
     levels, several = confidence_levels(confidence)
-    t = sps.t.ppf((1 + levels) / 2, with_levels(size) - 1)
+    t = special.stdtrit(with_levels(size) - 1, (1 + levels) / 2)  # scipy.stats.t.ppf's function
     half_width = t * with_levels(sd / np.sqrt(size))
     return Interval(
         shape_value(m.astype(float, copy=True), scalar),
