@@ -39,6 +39,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 PAGES_DIR = PACKAGE_DIR / "pages"
 APP_TITLE = "Marmot indicators"
 PAGE_CONTENT_ID = "_pages_content"  # where Dash's router puts a page's layout
+LAZY_ASSETS = "^lazy$"  # assets/lazy: MapLibre, loaded by plotly-custom.min.js for a map
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +86,7 @@ def create_app(data_dir: str | Path) -> Dash:
         use_pages=True,
         pages_folder=str(PAGES_DIR),
         assets_folder=str(assets_dir()),
+        assets_path_ignore=[LAZY_ASSETS],  # fetched when needed, not by every page
         suppress_callback_exceptions=True,
         title=f"{APP_TITLE}: {name}",
         update_title=None,
