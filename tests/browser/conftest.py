@@ -22,6 +22,7 @@ page body is wider than the viewport. Mark browser tests ``@pytest.mark.browser`
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -75,12 +76,12 @@ def live_store(live_app):
     return live_app.server.extensions[EXTENSION_KEY].store
 
 
-@pytest.fixture(scope="session")
-def live_server(live_app) -> Iterator[str]:
-    """Serve ``live_app`` on 127.0.0.1 at a free port; yields the base URL; stops at the end."""
+@contextlib.contextmanager
+def serve_on_loopback(app) -> Iterator[str]:
+    """Serve a Dash app on 127.0.0.1 at a free port; yields the base URL; stops at the end."""
     from werkzeug.serving import make_server
 
-    server = make_server(LOOPBACK, 0, live_app.server, threaded=True)
+    server = make_server(LOOPBACK, 0, app.server, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     try:
@@ -89,6 +90,19 @@ def live_server(live_app) -> Iterator[str]:
         server.shutdown()
         thread.join(timeout=10)
         server.server_close()
+
+
+@pytest.fixture(scope="session")
+def serve() -> Callable:
+    """``serve_on_loopback`` as a fixture, for tests that serve an app of their own."""
+    return serve_on_loopback
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app) -> Iterator[str]:
+    """Serve ``live_app`` on 127.0.0.1 at a free port; yields the base URL; stops at the end."""
+    with serve_on_loopback(live_app) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -127,10 +126,8 @@ HOSTILE = {
 
 
 @pytest.fixture(scope="module")
-def hostile_server(demo_dataset_dir: Path, tmp_path_factory) -> Iterator[str]:
+def hostile_server(demo_dataset_dir: Path, tmp_path_factory, serve) -> Iterator[str]:
     """The demo dataset plus a theme full of markup, served on loopback by its own app."""
-    from werkzeug.serving import make_server
-
     from marmot_dash import create_app
 
     data = tmp_path_factory.mktemp("hostile") / "dataset"
@@ -145,15 +142,8 @@ def hostile_server(demo_dataset_dir: Path, tmp_path_factory) -> Iterator[str]:
         "counts": {"by_group": {"Officers": 2, HOSTILE["group"]: 1}, "by_stage": {"interviews": 3}},
     }, *themes]
     write_themes(data / "themes.yaml", themes, stages)
-    server = make_server("127.0.0.1", 0, create_app(data).server, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
+    with serve(create_app(data)) as url:
+        yield url
 
 
 def _watch_dialogs(page) -> list[str]:

@@ -139,20 +139,31 @@ CELL = st.one_of(
 )
 
 
+def _write_export(path: Path, rows) -> Path:
+    """A CSV in the Fingertips export layout with ``rows`` under its header."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows([list(EXPORT_COLUMNS), *rows])
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+    return path
+
+
+def _read_or_refused_clearly(path: Path):
+    """The read export, or None when it was refused with an error naming the file."""
+    try:
+        return read_fingertips(path)
+    except DatasetError as error:
+        assert str(path) in str(error)
+        return None
+
+
 @settings(max_examples=150, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.lists(CELL, min_size=len(EXPORT_COLUMNS), max_size=len(EXPORT_COLUMNS)),
                 min_size=1, max_size=6))
 def test_generated_rows_load_or_are_refused_clearly(tmp_path: Path, rows) -> None:
-    path = tmp_path / "generated.csv"
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows([list(EXPORT_COLUMNS), *rows])
-    path.write_text(buffer.getvalue(), encoding="utf-8")
-    try:
-        export = read_fingertips(path)
-    except DatasetError as error:
-        assert str(path) in str(error)
-    else:
+    path = _write_export(tmp_path / "generated.csv", rows)
+    export = _read_or_refused_clearly(path)
+    if export is not None:
         assert export.values["breakdown"].notna().all()
         assert (export.values["lower_ci"].isna()
                 | (export.values["lower_ci"] <= export.values["upper_ci"])).all()
@@ -174,14 +185,8 @@ def test_nearly_valid_rows_load_or_are_refused_clearly(tmp_path: Path, edits) ->
         for column, value in changes:
             row[column] = value
         rows.append(row)
-    path = tmp_path / "nearly.csv"
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows([list(EXPORT_COLUMNS), *rows])
-    path.write_text(buffer.getvalue(), encoding="utf-8")
-    try:
-        export = read_fingertips(path)
-    except DatasetError as error:
-        assert str(path) in str(error)
-    else:
+    path = _write_export(tmp_path / "nearly.csv", rows)
+    export = _read_or_refused_clearly(path)
+    if export is not None:
         key = ["fingertips_id", "area_code", "period", "breakdown", "category"]
         assert not export.values.duplicated(key).any()
