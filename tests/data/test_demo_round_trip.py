@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 
 from marmot_dash.data import Store, load_dataset, schema
+
+from .frames import read_values, same_rows
 
 
 @pytest.fixture(scope="module")
@@ -18,17 +19,7 @@ def store(demo_dataset_dir: Path) -> Store:
 
 @pytest.fixture(scope="module")
 def values(demo_dataset_dir: Path) -> pd.DataFrame:
-    frame = pd.read_parquet(demo_dataset_dir / schema.VALUES_FILE)
-    return frame.astype({c: "str" for c in frame.columns if frame[c].dtype == "category"})
-
-
-def assert_same(got: pd.DataFrame, expected: pd.DataFrame) -> None:
-    assert len(got) == len(expected)
-    for column in ("indicator_id", "area_code", "period", "breakdown", "category"):
-        assert got[column].tolist() == expected[column].tolist(), column
-    for column in ("value", "lower_ci", "upper_ci", "count", "denominator"):
-        np.testing.assert_allclose(got[column].to_numpy(float),
-                                   expected[column].to_numpy(float), equal_nan=True)
+    return read_values(demo_dataset_dir)
 
 
 def test_the_store_holds_every_row(store: Store, values: pd.DataFrame) -> None:
@@ -47,12 +38,12 @@ def test_series_small_areas_and_breakdowns_equal_the_file(
     for indicator_id in store.indicators()["indicator_id"][:10]:
         rows = values[values.indicator_id == indicator_id]
         total = rows[(rows.breakdown == "total") & (rows.area_code == store.area_code)]
-        assert_same(store.series(indicator_id, [store.area_code]),
+        same_rows(store.series(indicator_id, [store.area_code]),
                     total.sort_values("period_sort"))
         periods = store.periods(indicator_id, area_type=level)
         if periods:
             small = rows[(rows.area_type == level) & (rows.period == periods[-1])]
-            assert_same(store.small_areas(indicator_id, level), small.sort_values("area_code"))
+            same_rows(store.small_areas(indicator_id, level), small.sort_values("area_code"))
         for breakdown in schema.DEPRIVATION_BREAKDOWNS:
             got = store.breakdown(indicator_id, breakdown)
             if got.empty:
@@ -60,7 +51,7 @@ def test_series_small_areas_and_breakdowns_equal_the_file(
             expected = rows[(rows.breakdown == breakdown)
                             & (rows.area_code == store.area_code)
                             & (rows.period == got["period"].iloc[0])]
-            assert_same(got, expected.sort_values("category_sort"))
+            same_rows(got, expected.sort_values("category_sort"))
 
 
 def test_summaries_cover_every_indicator(store: Store) -> None:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 
-from marmot_dash.data import Store, load_dataset, schema, write_dataset
+from marmot_dash.data import Store, load_dataset, write_dataset
 
+from .frames import read_values, same_rows
 from .town import ENGLAND, LA, LSOAS, REGION, WARDS
 
 
@@ -20,23 +20,7 @@ def store(town_dir: Path) -> Store:
 
 @pytest.fixture(scope="module")
 def values(town_dir: Path) -> pd.DataFrame:
-    """The values file as plain text columns, for comparison."""
-    frame = pd.read_parquet(town_dir / schema.VALUES_FILE)
-    return frame.astype({c: "str" for c in frame.columns if frame[c].dtype == "category"})
-
-
-def same_rows(got: pd.DataFrame, expected: pd.DataFrame) -> None:
-    """Equal values column by column (text as text, numbers within float precision)."""
-    assert list(got.columns[: len(schema.VALUE_COLUMNS)]) == list(schema.VALUE_COLUMNS)
-    assert len(got) == len(expected)
-    for column in schema.VALUE_COLUMNS:
-        left, right = got[column].to_numpy(), expected[column].to_numpy()
-        if column == "note":
-            assert pd.isna(left).tolist() == pd.isna(right).tolist()
-        elif left.dtype.kind == "f":
-            np.testing.assert_allclose(left, right.astype(float), equal_nan=True)
-        else:
-            assert left.tolist() == right.tolist(), column
+    return read_values(town_dir)
 
 
 def test_description(store: Store) -> None:
