@@ -28,7 +28,6 @@ from marmot_dash.figures.cohorts import build_cohorts, describe_cohorts
 from marmot_dash.figures.deprivation import build_deprivation, describe_deprivation
 from marmot_dash.figures.places import build_places_bar, build_places_map, describe_places
 from marmot_dash.figures.slide import frame
-from marmot_dash.figures.sparkline import build_sparkline
 from marmot_dash.figures.trend import build_trend, describe_trend
 from marmot_dash.stats.compare import benchmark
 from marmot_dash.stats.inequality import sii
@@ -100,7 +99,6 @@ def builders(store: Store, indicator_id: str) -> dict[str, Callable]:
         ),
         "deprivation": lambda: build_deprivation(breakdown, indicator=indicator, sii=index),
         "cohorts": lambda: build_cohorts(cohorts, indicator=indicator, reference=reference),
-        "sparkline": lambda: build_sparkline(own["value"].tolist()[-5:], colour="#0072B2"),
         "describe_all": lambda: (
             describe_trend(series, **trend_options),
             describe_places(places, indicator=indicator),

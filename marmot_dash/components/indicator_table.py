@@ -19,6 +19,7 @@ from dash import dcc, html
 from marmot_dash.figures.style import (
     BENCHMARK_COLOURS,
     TREND_ARROWS,
+    TREND_WORDS,
     benchmark_word,
     format_value,
 )
@@ -38,12 +39,6 @@ GAP_MARKS = {
     "widened": ("▲", "Widened"),
     "no_significant_change": ("●", "No significant change"),
     "not_available": ("○", "Not available"),
-}
-TREND_PHRASES = {
-    "increasing": "Increasing",
-    "decreasing": "Decreasing",
-    "no_significant_change": "No significant change",
-    "cannot_be_calculated": "Cannot be calculated",
 }
 JUDGEMENT_PHRASES = {"improving": "getting better", "worsening": "getting worse"}
 SOURCE_BADGES = ("JSNA", "Luton 2040")
@@ -180,7 +175,7 @@ def _benchmark(label: object) -> html.Span:
 def _trend(trend: object, judgement: object) -> html.Span:
     key = _text(trend)
     arrow = TREND_ARROWS.get(key, "·")
-    words = TREND_PHRASES.get(key, "Cannot be calculated")
+    words = TREND_WORDS.get(key, TREND_WORDS["cannot_be_calculated"])
     qualifier = JUDGEMENT_PHRASES.get(_text(judgement))
     return html.Span(
         [html.Span(arrow, className="glyph", **{"aria-hidden": "true"}), f" {words}",

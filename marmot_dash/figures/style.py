@@ -52,7 +52,7 @@ TREND_WORDS: dict[str, str] = {
     "increasing": "Increasing",
     "decreasing": "Decreasing",
     "no_significant_change": "No significant change",
-    "cannot_be_calculated": "Trend cannot be calculated",
+    "cannot_be_calculated": "Cannot be calculated",
 }
 
 # Okabe-Ito palette, black last.

@@ -7,7 +7,6 @@ import numpy as np
 from marmot_dash.figures.cohorts import build_cohorts, describe_cohorts
 from marmot_dash.figures.deprivation import build_deprivation, describe_deprivation
 from marmot_dash.figures.places import build_places_bar, build_places_map, describe_places
-from marmot_dash.figures.sparkline import build_sparkline
 from marmot_dash.figures.trend import build_trend, describe_trend
 
 from .conftest import AUTHORITY
@@ -24,7 +23,6 @@ def test_empty_tables_draw_and_say_so(series, places, deprivation, cohorts, indi
                          reference_label="Luton"),
         build_deprivation(deprivation.iloc[0:0], indicator=indicator, sii=None),
         build_cohorts(cohorts.iloc[0:0], indicator=indicator),
-        build_sparkline([], colour="#000000"),
     ]
     for fig in figures:
         assert fig.to_json()
