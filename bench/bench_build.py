@@ -16,8 +16,8 @@ import pandas as pd
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from marmot_dash.data.build import build_dataset  # noqa: E402
-from marmot_dash.data.sources.fingertips import EXPORT_COLUMNS, read_fingertips  # noqa: E402
+from marmot_dash.ingest.build import build_dataset  # noqa: E402
+from marmot_dash.ingest.sources.fingertips import EXPORT_COLUMNS, read_fingertips  # noqa: E402
 
 DECILES = ["Most deprived decile (IMD2019)", "Second most deprived decile (IMD2019)",
            "Third more deprived decile (IMD2019)", "Fourth more deprived decile (IMD2019)",

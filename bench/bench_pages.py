@@ -56,11 +56,12 @@ import marmot_dash.app_factory, marmot_dash.views, marmot_dash.data.summaries
 t1 = time.perf_counter()
 from marmot_dash.data import load_dataset
 from marmot_dash.data.store import Store
+from marmot_dash.data.summaries import summaries
 dataset = load_dataset(sys.argv[1])
 t2 = time.perf_counter()
 store = Store(dataset)
 t3 = time.perf_counter()
-store.summaries
+summaries(store)
 t4 = time.perf_counter()
 print(f"imports {t1 - t0:.2f} s, load_dataset {t2 - t1:.2f} s, Store {t3 - t2:.2f} s, "
       f"summaries {t4 - t3:.2f} s")

@@ -34,6 +34,7 @@ from marmot_dash.components.messages import (
 )
 from marmot_dash.data import load_dataset
 from marmot_dash.data.store import Store
+from marmot_dash.data.summaries import summaries
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PAGES_DIR = PACKAGE_DIR / "pages"
@@ -107,7 +108,7 @@ def create_app(data_dir: str | Path) -> Dash:
 def _warm(store: Store) -> None:
     """Compute the indicator summaries the overview needs before its first visitor asks."""
     try:
-        store.summaries  # noqa: B018  (a cached property: reading it computes and keeps it)
+        summaries(store)  # computed once and kept
     except Exception:
         log.exception("Could not compute the indicator summaries")
 

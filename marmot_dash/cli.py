@@ -77,7 +77,7 @@ def demo(
 
     real_geography = None
     if geography is not None:
-        from marmot_dash.data.build import load_geography
+        from marmot_dash.ingest.build import load_geography
 
         real_geography = load_geography(geography)
     path = simulate_dataset(out, seed=seed, geography=real_geography)
@@ -103,7 +103,7 @@ def validate(
             if path.is_dir():
                 load_dataset(path)
             else:
-                from marmot_dash.data.build import validate_source
+                from marmot_dash.ingest.validate import validate_source
 
                 validate_source(path, kind)
         except USER_ERRORS as error:
@@ -125,7 +125,7 @@ def build(
     progress: Annotated[bool, typer.Option(help="Show progress on stderr.")] = True,
 ) -> None:
     """Build a dataset from real sources (atomically: a failed build changes nothing)."""
-    from marmot_dash.data.build import build_dataset
+    from marmot_dash.ingest.build import build_dataset
 
     path = build_dataset(sources, out, progress=progress)
     typer.echo(f"Built the dataset in {path}")
@@ -139,7 +139,7 @@ def fetch(
     boundaries: Annotated[bool, typer.Option(help="Also download ward boundaries.")] = True,
 ) -> None:
     """Download the catalogue's Fingertips indicators and ONS boundaries for an authority."""
-    from marmot_dash.data.fetch import fetch as fetch_data
+    from marmot_dash.ingest.fetch import fetch as fetch_data
 
     paths = fetch_data(area, out, boundaries=boundaries)
     for path in paths:
@@ -155,7 +155,7 @@ def import_excerpts(
     ),
 ) -> None:
     """Add coded-excerpt counts and quotes to a dataset's themes (new themes are added)."""
-    from marmot_dash.data.excerpts import update_themes_file
+    from marmot_dash.qualitative.excerpts import update_themes_file
 
     themes = update_themes_file(data, table)
     counted = sum("counts" in theme for theme in themes)

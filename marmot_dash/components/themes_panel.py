@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 from dash import dcc, html
 
-from marmot_dash.data.themes import Theme, themes_for_principle
+from marmot_dash.qualitative.themes import Theme, themes_for_principle
 
 CROSS_CUTTING_LABEL = "Cross-cutting"
 

@@ -547,7 +547,7 @@ def _read_geojson(path: Path, file: str) -> list[dict]:
 def _read_themes(directory: Path) -> Any:
     if not (directory / schema.THEMES_FILE).exists():
         return None
-    from marmot_dash.data.themes import load_themes  # written by the themes module's owner
+    from marmot_dash.qualitative.themes import load_themes  # written by the themes module's owner
 
     return load_themes(directory / schema.THEMES_FILE)
 

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import pairwise
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -387,21 +387,3 @@ class Store:
             return self.dataset.geo[level]
         except KeyError:
             raise KeyError(f"no boundaries for level {level!r} in this dataset") from None
-
-    # --- summaries -----------------------------------------------------------------------------
-
-    @cached_property
-    def summaries(self) -> pd.DataFrame:
-        """One row per indicator (``summaries.summarise``), computed on first use."""
-        from marmot_dash.data.summaries import summarise
-
-        return summarise(self)
-
-    @cached_property
-    def _summary_rows(self) -> dict[str, dict[str, Any]]:
-        return {row["indicator_id"]: row for row in self.summaries.to_dict(orient="records")}
-
-    def summary(self, indicator_id: str) -> dict[str, Any]:
-        """The summary row of one indicator as a dict."""
-        self.indicator(indicator_id)
-        return dict(self._summary_rows[indicator_id])

@@ -9,16 +9,16 @@ deprived (``inequality.gap``, MOVER limits) and the slope and relative index of 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import threading
+from typing import Any
+from weakref import WeakKeyDictionary
 
 import numpy as np
 import pandas as pd
 
 from marmot_dash.data import schema
+from marmot_dash.data.store import Store
 from marmot_dash.stats import compare, inequality
-
-if TYPE_CHECKING:
-    from marmot_dash.data.store import Store
 
 SUMMARY_COLUMNS = (
     "indicator_id", "principle", "latest_period", "value", "lower_ci", "upper_ci",
@@ -294,3 +294,26 @@ def principle_scorecard(
     if row.empty:
         raise KeyError(f"unknown principle {principle!r}: expected one of 1 to 8")
     return {key: int(value) for key, value in row.iloc[0].items()}
+
+
+# The summaries of each store, computed once on first use (the store itself knows nothing of them).
+_computed: WeakKeyDictionary[Store, pd.DataFrame] = WeakKeyDictionary()
+_computed_rows: WeakKeyDictionary[Store, dict[str, dict[str, Any]]] = WeakKeyDictionary()
+_lock = threading.Lock()
+
+
+def summaries(store: Store) -> pd.DataFrame:
+    """One row per indicator of ``store`` (``summarise``), computed once and kept."""
+    with _lock:
+        if store not in _computed:
+            _computed[store] = summarise(store)
+            _computed_rows[store] = {row["indicator_id"]: row
+                                     for row in _computed[store].to_dict(orient="records")}
+        return _computed[store]
+
+
+def summary(store: Store, indicator_id: str) -> dict[str, Any]:
+    """The summary row of one indicator as a dict; KeyError for an unknown indicator."""
+    store.indicator(indicator_id)
+    summaries(store)
+    return dict(_computed_rows[store][indicator_id])

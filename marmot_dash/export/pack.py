@@ -16,9 +16,9 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 
-from marmot_dash.data.themes import theme_notes
 from marmot_dash.export.png import SLIDE_HEIGHT, SLIDE_WIDTH, figure_to_png
 from marmot_dash.figures.slide import ILLUSTRATIVE_TEXT
+from marmot_dash.qualitative.themes import theme_notes
 from marmot_dash.views import view_figure
 
 PACK_VIEWS: tuple[str, ...] = ("trend", "places", "deprivation", "cohorts")

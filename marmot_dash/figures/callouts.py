@@ -4,7 +4,7 @@ A call-out ("Barrier: data granularity") sits in a band added below everything e
 chart (axis titles, source line), so it never hides data, the legend or the marks; the bottom
 margin grows to hold it. Not calling ``add_theme_callouts`` is how a chart goes without them.
 
-Themes are ``marmot_dash.data.themes.Theme`` objects; this module only reads their ``id``,
+Themes are ``marmot_dash.qualitative.themes.Theme`` objects; this module only reads their ``id``,
 ``title``, ``callout`` (``text`` and ``views``), ``cross_cutting`` and ``bears_on``.
 """
 

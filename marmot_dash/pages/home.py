@@ -7,14 +7,14 @@ from dash import html
 
 from marmot_dash.app_state import get_dataset, get_store
 from marmot_dash.components.tiles import principle_tile, scorecard_key
-from marmot_dash.data.summaries import principle_scorecard
+from marmot_dash.data.summaries import principle_scorecard, summaries
 
 
 def layout(**_query: str) -> html.Div:
     """Eight tiles in principle order, with how to read them."""
     dataset = get_dataset()
     area = dataset.meta["area"]["name"]
-    scorecards = principle_scorecard(get_store().summaries).to_dict("records")
+    scorecards = principle_scorecard(summaries(get_store())).to_dict("records")
     counts = {int(card["principle"]): card for card in scorecards}
     tiles = [
         principle_tile(principle, counts[int(principle["id"])])

@@ -29,6 +29,7 @@ from marmot_dash.components.view_panel import (
     view_body,
     view_tabs,
 )
+from marmot_dash.data.summaries import summaries
 from marmot_dash.views import (
     VIEW_LABELS,
     StoreKey,
@@ -90,9 +91,9 @@ def indicators_section(key: StoreKey, state: ViewState) -> dict:
     """The principle's indicator table (cached: the same state always gives the same table)."""
     store = key.store
     indicators = store.indicators(principle=state.principle)
-    summaries = store.summaries
-    summaries = summaries[summaries["indicator_id"].isin(indicators["indicator_id"])]
-    table = indicator_table(indicators, summaries, selected=state.indicator,
+    table_rows = summaries(store)
+    table_rows = table_rows[table_rows["indicator_id"].isin(indicators["indicator_id"])]
+    table = indicator_table(indicators, table_rows, selected=state.indicator,
                             href_for=lambda i: view_href(state, indicator=i, period=None))
     return json_tree(html.Section(
         [html.H2("Indicators"),

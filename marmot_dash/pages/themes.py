@@ -12,7 +12,10 @@ from dash import dcc, html
 
 from marmot_dash.app_state import current_state
 from marmot_dash.components.themes_panel import cross_cutting_badge, theme_markdown
-from marmot_dash.data.themes import (
+from marmot_dash.figures.slide import frame
+from marmot_dash.figures.style import graph_config
+from marmot_dash.figures.themes import build_theme_prevalence, describe_theme_prevalence
+from marmot_dash.qualitative.themes import (
     STAGE_LABELS,
     THEME_STAGES,
     Stage,
@@ -20,9 +23,6 @@ from marmot_dash.data.themes import (
     load_stages,
     theme_counts_table,
 )
-from marmot_dash.figures.slide import frame
-from marmot_dash.figures.style import graph_config
-from marmot_dash.figures.themes import build_theme_prevalence, describe_theme_prevalence
 
 STATUS_WORDS = {"done": "Done", "in_progress": "In progress", "planned": "Planned"}
 STATUS_SYMBOLS = {"done": "✓", "in_progress": "◐", "planned": "○"}

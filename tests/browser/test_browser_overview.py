@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from marmot_dash.data.summaries import principle_scorecard
+from marmot_dash.data.summaries import principle_scorecard, summaries
 
 pytestmark = pytest.mark.browser
 
@@ -52,7 +52,7 @@ def test_overview_shows_eight_tiles_with_the_store_scorecards_and_the_banner(
         tile = page.locator(f"#tile-{number}")
         assert principle["short_name"] in tile.locator("h2").inner_text()
         assert tile.locator("a.tile-link").get_attribute("href") == f"/principle/{number}"
-        expected = principle_scorecard(live_store.summaries, number)
+        expected = principle_scorecard(summaries(live_store), number)
         shown = {
             key: int(text)
             for key, text in tile.locator("[data-key]").evaluate_all(

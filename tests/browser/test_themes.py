@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from marmot_dash.data.themes import (
+from marmot_dash.qualitative.themes import (
     load_stages,
     read_themes_document,
     themes_for_principle,

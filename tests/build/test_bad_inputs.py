@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from marmot_dash.cli import cli
 from marmot_dash.data import load_dataset
-from marmot_dash.data.build import build_dataset
+from marmot_dash.ingest.build import build_dataset
 
 from .conftest import write_mini_sources
 

@@ -11,7 +11,7 @@ import shapely
 import shapely.ops
 
 from marmot_dash.data.errors import DatasetError
-from marmot_dash.data.sources.boundaries import read_boundaries, to_feature_collection
+from marmot_dash.ingest.sources.boundaries import read_boundaries, to_feature_collection
 
 
 def _shapes(collection: dict) -> list:

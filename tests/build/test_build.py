@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from marmot_dash.data import load_dataset
-from marmot_dash.data.build import build_dataset, load_geography
+from marmot_dash.ingest.build import build_dataset, load_geography
 from marmot_dash.stats.intervals import wilson
 
 

@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 
 from marmot_dash.cli import cli
 from marmot_dash.data import fetch as fetch_module
-from marmot_dash.data.fetch import FetchError, fetch
-from marmot_dash.data.sources.fingertips import read_fingertips
+from marmot_dash.ingest.fetch import FetchError, fetch
+from marmot_dash.ingest.sources.fingertips import read_fingertips
 
 from .conftest import FIXTURES
 

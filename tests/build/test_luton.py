@@ -10,7 +10,7 @@ import shapely
 from conftest import REPO_ROOT, shared_path
 
 from marmot_dash.data import load_dataset
-from marmot_dash.data.build import build_dataset, load_geography
+from marmot_dash.ingest.build import build_dataset, load_geography
 
 EXAMPLES = REPO_ROOT / "examples" / "luton"
 PATTERNS = {

@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from marmot_dash.data.errors import DatasetError
-from marmot_dash.data.sources import guess_kind, validate_source
-from marmot_dash.data.sources.council import read_catalogue, read_council_values
-from marmot_dash.data.sources.fingertips import EXPORT_COLUMNS, read_fingertips
+from marmot_dash.ingest.sources.council import read_catalogue, read_council_values
+from marmot_dash.ingest.sources.fingertips import EXPORT_COLUMNS, read_fingertips
+from marmot_dash.ingest.validate import guess_kind, validate_source
 
 from .conftest import FIXTURES
 

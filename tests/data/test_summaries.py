@@ -9,7 +9,13 @@ import pandas as pd
 import pytest
 
 from marmot_dash.data import Store, load_dataset
-from marmot_dash.data.summaries import SCORECARD_COLUMNS, SUMMARY_COLUMNS, principle_scorecard
+from marmot_dash.data.summaries import (
+    SCORECARD_COLUMNS,
+    SUMMARY_COLUMNS,
+    principle_scorecard,
+    summaries,
+    summary,
+)
 
 
 @pytest.fixture(scope="module")
@@ -18,18 +24,18 @@ def store(town_dir: Path) -> Store:
 
 
 @pytest.fixture(scope="module")
-def summaries(store: Store) -> pd.DataFrame:
-    return store.summaries.set_index("indicator_id")
+def by_id(store: Store) -> pd.DataFrame:
+    return summaries(store).set_index("indicator_id")
 
 
 def test_one_row_per_indicator_in_catalogue_order(store: Store) -> None:
-    assert list(store.summaries.columns) == list(SUMMARY_COLUMNS)
-    assert list(store.summaries["indicator_id"]) == ["smoking", "employment", "life_expectancy"]
-    assert store.summaries is store.summaries  # computed once
+    assert list(summaries(store).columns) == list(SUMMARY_COLUMNS)
+    assert list(summaries(store)["indicator_id"]) == ["smoking", "employment", "life_expectancy"]
+    assert summaries(store) is summaries(store)  # computed once
 
 
-def test_falling_smoking_has_improved_and_its_gap_narrowed(summaries: pd.DataFrame) -> None:
-    smoking = summaries.loc["smoking"]
+def test_falling_smoking_has_improved_and_its_gap_narrowed(by_id: pd.DataFrame) -> None:
+    smoking = by_id.loc["smoking"]
     assert smoking["latest_period"] == "2020" and smoking["baseline_period"] == "2015"
     assert smoking["value"] == pytest.approx(12.5)
     assert smoking["baseline_value"] == pytest.approx(20.0)
@@ -49,8 +55,8 @@ def test_falling_smoking_has_improved_and_its_gap_narrowed(summaries: pd.DataFra
     assert smoking["sparkline"] == pytest.approx([20.0, 18.5, 17.0, 15.5, 14.0, 12.5])
 
 
-def test_falling_employment_is_red_red(summaries: pd.DataFrame) -> None:
-    employment = summaries.loc["employment"]
+def test_falling_employment_is_red_red(by_id: pd.DataFrame) -> None:
+    employment = by_id.loc["employment"]
     assert employment["change_judgement"] == "worsened"
     assert employment["benchmark"] == "worse"
     assert (employment["trend"], employment["trend_judgement"]) == ("decreasing", "worsening")
@@ -58,8 +64,8 @@ def test_falling_employment_is_red_red(summaries: pd.DataFrame) -> None:
     assert employment["gap_change"] == "not_available" and np.isnan(employment["sii"])
 
 
-def test_flat_life_expectancy_has_no_change(summaries: pd.DataFrame) -> None:
-    life = summaries.loc["life_expectancy"]
+def test_flat_life_expectancy_has_no_change(by_id: pd.DataFrame) -> None:
+    life = by_id.loc["life_expectancy"]
     assert life["change"] == pytest.approx(0.0)
     assert life["change_judgement"] == "no_significant_change"
     assert life["benchmark"] == "worse"
@@ -68,13 +74,13 @@ def test_flat_life_expectancy_has_no_change(summaries: pd.DataFrame) -> None:
 
 
 def test_summary_of_one_indicator(store: Store) -> None:
-    assert store.summary("employment")["red_red"]
+    assert summary(store, "employment")["red_red"]
     with pytest.raises(KeyError):
-        store.summary("unknown")
+        summary(store, "unknown")
 
 
 def test_principle_scorecard(store: Store) -> None:
-    card = principle_scorecard(store.summaries)
+    card = principle_scorecard(summaries(store))
     assert list(card.columns) == list(SCORECARD_COLUMNS)
     assert list(card["principle"]) == list(range(1, 9))
     by_principle = card.set_index("principle")
@@ -85,5 +91,5 @@ def test_principle_scorecard(store: Store) -> None:
     assert by_principle.loc[1, ["indicators", "no_change", "worse"]].tolist() == [1, 1, 1]
     assert by_principle.loc[2].sum() == 0
     assert card["indicators"].sum() == 3
-    assert principle_scorecard(store.summaries, 3) == by_principle.loc[3].to_dict() | {
+    assert principle_scorecard(summaries(store), 3) == by_principle.loc[3].to_dict() | {
         "principle": 3}

@@ -247,7 +247,7 @@ def test_rejects_an_unknown_scale(tmp_path):
 
 
 def test_simulates_over_lutons_real_geography(tmp_path, luton_dir):
-    from marmot_dash.data.build import load_geography
+    from marmot_dash.ingest.build import load_geography
 
     sources = Path(__file__).resolve().parents[2] / "examples" / "luton" / "sources.yaml"
     geography = load_geography(sources)

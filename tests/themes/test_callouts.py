@@ -8,7 +8,6 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from marmot_dash.data.themes import DEFAULT_THEMES, parse_themes, theme_counts_table
 from marmot_dash.figures.callouts import (
     CALLOUT_NAME_PREFIX,
     MAX_CALLOUTS,
@@ -18,6 +17,7 @@ from marmot_dash.figures.callouts import (
 )
 from marmot_dash.figures.slide import frame
 from marmot_dash.figures.themes import build_theme_prevalence, describe_theme_prevalence
+from marmot_dash.qualitative.themes import DEFAULT_THEMES, parse_themes, theme_counts_table
 
 
 @pytest.fixture

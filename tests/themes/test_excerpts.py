@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from marmot_dash.data.errors import DatasetError
-from marmot_dash.data.excerpts import import_excerpts, read_excerpts
-from marmot_dash.data.themes import DEFAULT_THEMES, parse_themes
+from marmot_dash.qualitative.excerpts import import_excerpts, read_excerpts
+from marmot_dash.qualitative.themes import DEFAULT_THEMES, parse_themes
 
 # Headers as a coding tool might spell them; stages and principles in mixed spellings.
 SAMPLE = pd.DataFrame(
@@ -161,7 +161,12 @@ def test_the_cli_updates_a_themes_file_in_place_and_again_without_doubling(
     from typer.testing import CliRunner
 
     from marmot_dash.cli import cli
-    from marmot_dash.data.themes import DEFAULT_STAGES, load_stages, load_themes, write_themes
+    from marmot_dash.qualitative.themes import (
+        DEFAULT_STAGES,
+        load_stages,
+        load_themes,
+        write_themes,
+    )
 
     table = tmp_path / "excerpts.xlsx"
     SAMPLE.to_excel(table, index=False)

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from marmot_dash.data.errors import DatasetError
-from marmot_dash.data.themes import (
+from marmot_dash.qualitative.themes import (
     DEFAULT_STAGES,
     DEFAULT_THEMES,
     load_stages,

@@ -7,7 +7,7 @@ import copy
 from dash import dcc, html
 
 from marmot_dash.components.themes_panel import CROSS_CUTTING_LABEL, themes_panel
-from marmot_dash.data.themes import DEFAULT_THEMES, parse_themes
+from marmot_dash.qualitative.themes import DEFAULT_THEMES, parse_themes
 
 
 def walk(component):

@@ -25,7 +25,7 @@ from marmot_dash.data.simulate.catalogue import (
 )
 from marmot_dash.data.simulate.town import simulated_england, synthetic_town
 from marmot_dash.data.simulate.values import FIRST_YEAR, simulate_values
-from marmot_dash.data.themes import DEFAULT_STAGES, DEFAULT_THEMES
+from marmot_dash.qualitative.themes import DEFAULT_STAGES, DEFAULT_THEMES
 
 SCALES = ("town", "england")
 DISCLOSURE_THRESHOLD = 5

@@ -48,17 +48,16 @@ from marmot_dash.data.dataset import write_dataset
 from marmot_dash.data.errors import DatasetError
 from marmot_dash.data.geography import Comparator, Geography
 from marmot_dash.data.principles import PRINCIPLES
-from marmot_dash.data.sources import validate_source
-from marmot_dash.data.sources.boundaries import read_boundaries, to_feature_collection
-from marmot_dash.data.sources.config import FileSpec, Sources, read_sources
-from marmot_dash.data.sources.council import read_catalogue, read_council_values
-from marmot_dash.data.sources.fingertips import read_fingertips
-from marmot_dash.data.sources.imd import read_deprivation
-from marmot_dash.data.sources.lookups import read_lookup
-from marmot_dash.data.sources.measures import reconcile_intervals
-from marmot_dash.data.sources.population import read_population
+from marmot_dash.ingest.sources.boundaries import read_boundaries, to_feature_collection
+from marmot_dash.ingest.sources.config import FileSpec, Sources, read_sources
+from marmot_dash.ingest.sources.council import read_catalogue, read_council_values
+from marmot_dash.ingest.sources.fingertips import read_fingertips
+from marmot_dash.ingest.sources.imd import read_deprivation
+from marmot_dash.ingest.sources.lookups import read_lookup
+from marmot_dash.ingest.sources.measures import reconcile_intervals
+from marmot_dash.ingest.sources.population import read_population
 
-__all__ = ["build_dataset", "load_geography", "validate_source"]
+__all__ = ["build_dataset", "check_sources", "load_geography"]
 
 SMALL_LEVELS = ("lsoa", "msoa")  # finest first
 GUESSED_RATES = {100.0: ("proportion", "%"), 1000.0: ("rate", "per 1,000"),
@@ -482,7 +481,7 @@ def _meta(sources: Sources, geography: Geography, notes: list[str]) -> dict:
 
 
 def _themes(sources: Sources) -> object:
-    from marmot_dash.data.themes import DEFAULT_STAGES, DEFAULT_THEMES, load_themes
+    from marmot_dash.qualitative.themes import DEFAULT_STAGES, DEFAULT_THEMES, load_themes
 
     if sources.themes is None:
         return {"themes": DEFAULT_THEMES, "stages": DEFAULT_STAGES}

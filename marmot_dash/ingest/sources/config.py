@@ -36,7 +36,7 @@ from typing import Any
 import yaml
 
 from marmot_dash.data.errors import DatasetError
-from marmot_dash.data.sources._common import GSS_CODE
+from marmot_dash.ingest.sources._common import GSS_CODE
 
 LEVELS = ("la", "ward", "msoa", "lsoa")
 INDICATOR_KINDS = ("fingertips", "council")

@@ -1,9 +1,4 @@
-"""Readers for every kind of source file the builder takes, and ``validate_source``.
-
-One module per kind: ``fingertips`` (the Fingertips CSV export), ``council`` (council value
-tables and catalogues, CSV or XLSX), ``boundaries``, ``imd`` (English Indices of Deprivation),
-``lookups``, ``population`` and ``config`` (the sources file itself).
-"""
+"""Check one source file of any kind as the builder reads it (``marmot-dash validate --kind``)."""
 
 from __future__ import annotations
 
@@ -11,7 +6,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from marmot_dash.data.errors import DatasetError
-from marmot_dash.data.sources._common import head_cells, normalise
+from marmot_dash.ingest.build import check_sources
+from marmot_dash.ingest.sources._common import head_cells, normalise
 
 KINDS = ("sources", "fingertips", "council", "catalogue", "boundaries", "deprivation", "lookup",
          "population", "themes")
@@ -72,13 +68,11 @@ def guess_kind(path: Path) -> str:
 
 
 def _sources(path: Path) -> None:
-    from marmot_dash.data.build import check_sources
-
     check_sources(path)
 
 
 def _themes(path: Path) -> None:
-    from marmot_dash.data.themes import load_themes
+    from marmot_dash.qualitative.themes import load_themes
 
     load_themes(path)
 
@@ -87,7 +81,7 @@ def _reader(module: str, function: str) -> Callable[[Path], object]:
     def read(path: Path) -> object:
         from importlib import import_module
 
-        return getattr(import_module(f"marmot_dash.data.sources.{module}"), function)(path)
+        return getattr(import_module(f"marmot_dash.ingest.sources.{module}"), function)(path)
 
     return read
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from marmot_dash.data.sources._common import Table, first_bad
+from marmot_dash.ingest.sources._common import Table, first_bad
 
 # Two interval levels: (lower, upper) column pairs in dataset names.
 INTERVAL_PAIRS = (("lower_ci", "upper_ci"), ("lower_ci_998", "upper_ci_998"))

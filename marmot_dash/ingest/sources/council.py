@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from marmot_dash.data import schema
-from marmot_dash.data.sources._common import (
+from marmot_dash.ingest.sources._common import (
     Table,
     area_codes,
     duplicated_keys,
@@ -29,8 +29,8 @@ from marmot_dash.data.sources._common import (
     read_table,
     texts,
 )
-from marmot_dash.data.sources.fingertips import SEX_ORDER, age_lower_bound, deprivation_rank
-from marmot_dash.data.sources.measures import check_measures
+from marmot_dash.ingest.sources.fingertips import SEX_ORDER, age_lower_bound, deprivation_rank
+from marmot_dash.ingest.sources.measures import check_measures
 
 VALUES_REQUIRED = ("indicator_id", "area_code", "period", "value")
 CATALOGUE_REQUIRED = ("indicator_id", "name", "principle", "value_type", "polarity")

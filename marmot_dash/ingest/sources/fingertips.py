@@ -38,7 +38,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from marmot_dash.data.sources._common import (
+from marmot_dash.ingest.sources._common import (
     Table,
     area_codes,
     duplicated_keys,
@@ -47,7 +47,7 @@ from marmot_dash.data.sources._common import (
     read_table,
     texts,
 )
-from marmot_dash.data.sources.measures import check_measures
+from marmot_dash.ingest.sources.measures import check_measures
 
 REQUIRED = ("Indicator ID", "Area Code", "Time period", "Value")
 EXPORT_COLUMNS = (

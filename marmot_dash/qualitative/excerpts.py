@@ -28,7 +28,7 @@ import pandas as pd
 
 from marmot_dash.data.errors import DatasetError
 from marmot_dash.data.schema import PRINCIPLE_IDS
-from marmot_dash.data.themes import (
+from marmot_dash.qualitative.themes import (
     DEFAULT_STAGES,
     DEFAULT_THEMES,
     STAGE_LABELS,

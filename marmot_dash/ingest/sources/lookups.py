@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from marmot_dash.data.sources._common import (
+from marmot_dash.ingest.sources._common import (
     Table,
     area_codes,
     duplicated_keys,

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from marmot_dash.data.sources._common import area_codes, numbers, read_table
-from marmot_dash.data.sources.imd import CODE_NAMES
+from marmot_dash.ingest.sources._common import area_codes, numbers, read_table
+from marmot_dash.ingest.sources.imd import CODE_NAMES
 
 VALUE_NAMES = ("Total population: mid 2015 (excluding prisoners)", "usual_residents",
                "population", "observation", "count")

@@ -17,7 +17,7 @@ import numpy as np
 import shapely
 
 from marmot_dash.data.errors import DatasetError
-from marmot_dash.data.sources._common import GSS_CODE, normalise
+from marmot_dash.ingest.sources._common import GSS_CODE, normalise
 
 METRIC_CRS = "EPSG:27700"
 WGS84 = "EPSG:4326"
