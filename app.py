@@ -12,7 +12,7 @@ from pathlib import Path
 
 from marmot_dash import create_app
 from marmot_dash.data.default import ensure_dataset
-from marmot_dash.data.errors import DatasetError
+from marmot_dash.data.errors import DatasetError, UserError
 
 DATA_DIR = Path(os.environ.get("MARMOT_DATA_DIR", "data"))
 
@@ -22,7 +22,7 @@ if ensure_dataset(DATA_DIR):
 
 try:
     app = create_app(DATA_DIR)
-except DatasetError as error:  # a bad dataset: one clear line, no traceback
+except (DatasetError, UserError) as error:  # a bad dataset or setting: one line
     sys.exit(f"error: {error}")
 server = app.server
 

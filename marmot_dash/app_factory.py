@@ -18,6 +18,7 @@ import flask
 from dash import Dash, _callback, callback_context, html, set_props
 
 from marmot_dash.app_state import AppState, current_state, install
+from marmot_dash.auth import setup_auth
 from marmot_dash.components.banner import illustrative_banner
 from marmot_dash.components.footer import site_footer
 from marmot_dash.components.header import (
@@ -96,6 +97,7 @@ def create_app(data_dir: str | Path) -> Dash:
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     app.index_string = INDEX_STRING
+    setup_auth(app)  # MARMOT_AUTH: public, basic or oidc (raises UserError if misconfigured)
     install(app.server, state)
     app.layout = shell_layout
     register_nav_callbacks(app)

@@ -2,7 +2,8 @@
 
 The evaluation's stages as a timeline, a theme-by-principle matrix, each theme as a card, and,
 where the dataset has coded-excerpt counts, their prevalence by stakeholder group and stage.
-All theme text is Markdown with raw HTML disabled (``theme_markdown``).
+All theme text is Markdown with raw HTML disabled (``theme_markdown``). Restricted quotes
+(interview material) are shown only to a signed-in reader (``visible_themes``).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import dash
 from dash import dcc, html
 
 from marmot_dash.app_state import current_state
+from marmot_dash.auth import signed_in_user
 from marmot_dash.components.themes_panel import cross_cutting_badge, theme_markdown
 from marmot_dash.figures.slide import frame
 from marmot_dash.figures.style import graph_config
@@ -22,6 +24,7 @@ from marmot_dash.qualitative.themes import (
     Theme,
     load_stages,
     theme_counts_table,
+    visible_themes,
 )
 
 STATUS_WORDS = {"done": "Done", "in_progress": "In progress", "planned": "Planned"}
@@ -35,7 +38,9 @@ NOT_LINKED_CELL = "–"
 def layout(**_query: str) -> html.Div:
     """The page for the current dataset's themes and stages."""
     state = current_state()
-    themes: list[Theme] = list(state.dataset.themes or [])
+    stored: list[Theme] = list(state.dataset.themes or [])
+    user = signed_in_user()
+    themes = visible_themes(stored, include_restricted=user is not None)
     principles = state.dataset.principles.to_dict("records")
     illustrative = bool(state.dataset.meta.get("illustrative"))
     sections = [
@@ -52,6 +57,7 @@ def layout(**_query: str) -> html.Div:
         sections.append(html.P("This dataset records no qualitative themes yet."))
         return html.Div(sections, className="themes-page")
     sections += [
+        restricted_note(stored, user),
         theme_matrix(themes, principles),
         html.Section(
             [html.H2("The themes", id="themes-cards-heading"),
@@ -61,6 +67,19 @@ def layout(**_query: str) -> html.Div:
         prevalence_section(themes, illustrative=illustrative),
     ]
     return html.Div(sections, className="themes-page")
+
+
+def restricted_note(themes: list[Theme], user: str | None) -> html.P | None:
+    """Whether the themes' restricted quotes are shown (and to whom) or held back."""
+    if not any(quote.restricted for theme in themes for quote in theme.quotes):
+        return None
+    if user is not None:
+        text = (f"Signed in as {user}: restricted interview quotes are shown. Share them only "
+                "with people cleared to read them.")
+    else:
+        text = ("Quotes from the interviews are restricted: they are shown only to signed-in "
+                "council staff. Theme summaries and points are public.")
+    return html.P(text, className="restricted-note", id="restricted-note")
 
 
 def stages_timeline(stages: list[Stage]) -> html.Section:

@@ -10,7 +10,8 @@ engagement event, in common spellings), ``theme``, ``sub_theme`` (optional), ``p
 blank; a quote with an e-mail address or phone number is refused).
 
 ``themes_from_excerpts`` counts the excerpts of each theme by stakeholder group and by stage and
-keeps a few quotes, attributed only to group and stage. A theme already in the dataset (matched
+keeps a few quotes, attributed only to group and stage and marked ``restricted`` (interview
+material: shown to signed-in readers only). A theme already in the dataset (matched
 by id or title) keeps its text and links and gains the counts and quotes; a new theme gets a
 summary and points built from its excerpts, and links to the principles its excerpts were coded
 to (cross-cutting when no principle was coded or most excerpts were coded "all"). Bad rows
@@ -234,7 +235,8 @@ def _counts(rows: pd.DataFrame) -> dict[str, dict[str, int]]:
 def _quotes(rows: pd.DataFrame, max_quotes: int) -> list[dict]:
     quoted = rows[rows["quote"] != ""].head(max_quotes)
     return [
-        {"text": row.quote, "group": row.stakeholder_group, "stage": row.stage}
+        {"text": row.quote, "group": row.stakeholder_group, "stage": row.stage,
+         "restricted": True}
         for row in quoted.itertuples()
     ]
 

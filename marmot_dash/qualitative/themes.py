@@ -20,7 +20,11 @@
         by_group: {Council officers: 4, VCS partners: 2}
         by_stage: {interviews: 6}
       quotes:                           # optional, anonymised
-        - {text: "...", group: Council officers, stage: interviews}
+        - {text: "...", group: Council officers, stage: interviews, restricted: true}
+
+A quote marked ``restricted: true`` (as ``import-excerpts`` marks the interview excerpts it
+imports) is shown only to signed-in readers: pages ask ``visible_themes`` for what a reader may
+see. Summaries, points, links and counts are never restricted.
 
 A stage: ``{id, title, description, status}`` with status ``done``, ``in_progress`` or
 ``planned``. Any malformed field raises ``DatasetError`` naming the file, the theme and the field.
@@ -31,7 +35,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +59,7 @@ THEME_FIELDS = (
     "id", "title", "summary", "points", "principles", "cross_cutting", "links", "stage",
     "callout", "counts", "quotes",
 )
+QUOTE_TEXTS = ("text", "group", "stage")
 STAGE_FIELDS = ("id", "title", "description", "status")
 _ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 _DEFAULT_FILE = Path(__file__).with_name("default_themes.yaml")
@@ -75,6 +80,7 @@ class Quote:
     text: str
     group: str = ""
     stage: str = ""
+    restricted: bool = False  # shown to signed-in readers only
 
 
 @dataclass(frozen=True)
@@ -152,6 +158,20 @@ def themes_for_principle(themes: Iterable[Theme], principle: int) -> list[Theme]
     themes = list(themes)
     linked = [t for t in themes if not t.cross_cutting and principle in t.principles]
     return linked + [t for t in themes if t.cross_cutting]
+
+
+def visible_themes(themes: Iterable[Theme], *, include_restricted: bool) -> list[Theme]:
+    """The themes as a reader may see them: restricted quotes only for a signed-in reader.
+
+    The one place that decides what restricted material a page shows; the pages pass whether
+    the request is signed in.
+    """
+    if include_restricted:
+        return list(themes)
+    return [
+        replace(theme, quotes=tuple(quote for quote in theme.quotes if not quote.restricted))
+        for theme in themes
+    ]
 
 
 def theme_notes(themes: Iterable[Theme], principle: int) -> str:
@@ -417,16 +437,21 @@ def _quotes(raw: Any, ctx: _ThemeContext) -> tuple[Quote, ...]:
     for number, quote in enumerate(raw, start=1):
         if isinstance(quote, str):
             quote = {"text": quote}
-        if not isinstance(quote, Mapping) or set(map(str, quote)) - {"text", "group", "stage"}:
+        if not isinstance(quote, Mapping) or set(map(str, quote)) - {*QUOTE_TEXTS, "restricted"}:
             raise ctx.error("quotes", f"quote {number}: expected text or a mapping with "
-                                      "text, group, stage")
-        values = {name: quote.get(name, "") for name in ("text", "group", "stage")}
+                                      "text, group, stage, restricted")
+        restricted = quote.get("restricted", False)
+        if not isinstance(restricted, bool):
+            raise ctx.error("quotes", f"quote {number}: restricted must be true or false, "
+                                      f"got {restricted!r}")
+        values = {name: quote.get(name, "") for name in QUOTE_TEXTS}
         if any(not isinstance(v, str) for v in values.values()) or not values["text"].strip():
             raise ctx.error("quotes", f"quote {number}: text, group and stage must be text")
         if values["stage"] and values["stage"] not in THEME_STAGES:
             raise ctx.error("quotes", f"quote {number}: stage '{values['stage']}' is not one "
                                       f"of {', '.join(THEME_STAGES)}")
-        quotes.append(Quote(**{name: value.strip() for name, value in values.items()}))
+        quotes.append(Quote(**{name: value.strip() for name, value in values.items()},
+                            restricted=restricted))
     return tuple(quotes)
 
 

@@ -76,12 +76,13 @@ def test_existing_themes_keep_their_text_and_gain_quotes(sample_file: Path) -> N
     original = by_id(DEFAULT_THEMES)["barriers"]
     assert barriers["points"] == original["points"]
     assert barriers["summary"] == original["summary"]
-    assert barriers["quotes"] == [
+    assert barriers["quotes"] == [  # interview material: restricted to signed-in readers
         {"text": "We can't see the picture below ward level.", "group": "Council officers",
-         "stage": "interviews"},
+         "stage": "interviews", "restricted": True},
         {"text": "The numbers never match what we see.", "group": "VCS partners",
-         "stage": "focus_groups"},
-        {"text": "Residents are not asked.", "group": "NHS partners", "stage": "focus_groups"},
+         "stage": "focus_groups", "restricted": True},
+        {"text": "Residents are not asked.", "group": "NHS partners", "stage": "focus_groups",
+         "restricted": True},
     ]
 
 

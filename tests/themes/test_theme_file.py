@@ -115,6 +115,8 @@ def bad(change) -> list[dict]:
         (bad(lambda t: t[4]["callout"].update(views=["map"])), r"field 'callout'"),
         (bad(lambda t: t[4].update(counts={"by_group": {"Officers": -1}})), r"field 'counts'"),
         (bad(lambda t: t[4].update(quotes=[{"text": "x", "name": "Jo"}])), r"field 'quotes'"),
+        (bad(lambda t: t[4].update(quotes=[{"text": "x", "restricted": "yes"}])),
+         r"field 'quotes': quote 1: restricted must be true or false"),
     ],
 )
 def test_bad_themes_are_refused_naming_file_theme_and_field(
