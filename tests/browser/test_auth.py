@@ -195,3 +195,6 @@ def test_a_forged_sign_in_answer_is_refused_without_echoing_it(oidc_site) -> Non
     assert "<script>alert" not in answer.text
     assert requests.get(site + "/oidc/sso/callback?code=forged&state=forged",
                         timeout=10).status_code == 401
+    expired = requests.post(site + "/_dash-update-component", timeout=10,
+                            json={"output": "_pages_content.children", "inputs": []})
+    assert expired.status_code == 401  # a callback without a session: no redirect to follow
