@@ -44,6 +44,7 @@ DEFAULT_SCOPE = "openid email profile"
 DISCOVERY = "/.well-known/openid-configuration"
 HASH_METHODS = ("scrypt:", "pbkdf2:")
 MIN_SECRET_KEY = 32
+SESSION_HOURS = 12  # a working day: a stolen session cookie is not good for a month
 MAX_USERS_FILE = 64 * 1024
 REALM = "Marmot indicators"
 _USER = "marmot_user"  # flask.g: who the current request is signed in as
@@ -208,6 +209,7 @@ def _setup_oidc(app: Dash, env: Mapping[str, str]) -> None:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",  # the provider's redirect back is a top-level GET
         SESSION_COOKIE_SECURE=https,
+        PERMANENT_SESSION_LIFETIME=SESSION_HOURS * 3600,  # then the provider is asked again
     )
     auth = _OIDCAuth(app, secret_key=secret_key, force_https_callback=https,
                      public_routes=PUBLIC_ROUTES, logout_page=SIGNED_OUT_PAGE)

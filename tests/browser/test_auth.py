@@ -175,6 +175,8 @@ def test_oidc_sign_in_returns_to_the_page_and_shows_restricted_quotes(
     page.wait_for_url(f"{site}/principle/3?view=trend")
     wait_for_dash(page)
     assert page.locator("#principle-title").inner_text().startswith("Principle 3")
+    cookie = next(c for c in page.context.cookies(site) if c["name"] == "marmot_session")
+    assert (cookie["httpOnly"], cookie["sameSite"], cookie["expires"]) == (True, "Lax", -1)
 
     text = _themes_text(page, site, wait_for_dash)
     assert RESTRICTED in text and PUBLIC in text
