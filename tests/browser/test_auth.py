@@ -16,6 +16,7 @@ import pytest
 import requests
 from werkzeug.security import generate_password_hash
 
+from marmot_dash.auth import CALLBACK_PATH
 from marmot_dash.qualitative.themes import read_themes_document, write_themes
 
 pytestmark = pytest.mark.browser
@@ -148,7 +149,7 @@ def oidc_site(quotes_dataset: Path, serve) -> Iterator[tuple[str, str]]:
             ["node", "provider.mjs"], cwd=PROVIDER_DIR, stdout=subprocess.PIPE, text=True,
             env={**os.environ, "OIDC_PORT": issuer.rsplit(":", 1)[1],
                  "OIDC_CLIENT_ID": CLIENT_ID, "OIDC_CLIENT_SECRET": CLIENT_SECRET,
-                 "OIDC_REDIRECT_URI": f"{url}/oidc/sso/callback"},
+                 "OIDC_REDIRECT_URI": url + CALLBACK_PATH},
         )
         try:
             assert provider.stdout is not None and provider.stdout.readline().strip() == "ready"
@@ -191,11 +192,11 @@ def test_oidc_sign_in_returns_to_the_page_and_shows_restricted_quotes(
 
 def test_a_forged_sign_in_answer_is_refused_without_echoing_it(oidc_site) -> None:
     site, _ = oidc_site
-    answer = requests.get(site + "/oidc/sso/callback", timeout=10, params={
+    answer = requests.get(site + CALLBACK_PATH, timeout=10, params={
         "error": "access_denied", "error_description": "<script>alert(1)</script>"})
     assert answer.status_code == 401
     assert "<script>alert" not in answer.text
-    assert requests.get(site + "/oidc/sso/callback?code=forged&state=forged",
+    assert requests.get(site + CALLBACK_PATH + "?code=forged&state=forged",
                         timeout=10).status_code == 401
     expired = requests.post(site + "/_dash-update-component", timeout=10,
                             json={"output": "_pages_content.children", "inputs": []})
