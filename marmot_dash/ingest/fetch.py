@@ -30,6 +30,7 @@ from tenacity import (
 from tqdm import tqdm
 
 from marmot_dash.data.errors import UserError
+from marmot_dash.data.simulate.catalogue import read_catalogue_table
 
 FINGERTIPS_API = "https://fingertips.phe.org.uk/api/"
 UPPER_TIER_2023 = 502
@@ -171,6 +172,5 @@ def _ward_boundaries(session: requests.Session, area_code: str, out: Path) -> Pa
 
 def catalogue_fingertips_ids() -> list[int]:
     """The Fingertips ids of the illustrative catalogue (``data/simulate/catalogue.csv``)."""
-    path = Path(__file__).parent / "simulate" / "catalogue.csv"
-    ids = pd.read_csv(path, usecols=["fingertips_id"])["fingertips_id"].dropna()
+    ids = read_catalogue_table()["fingertips_id"].dropna()
     return sorted(int(i) for i in ids)
