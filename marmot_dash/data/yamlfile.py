@@ -16,8 +16,7 @@ from typing import Any
 import yaml
 
 from marmot_dash.data.errors import DatasetError
-
-MAX_YAML_BYTES = 5 * 1024 * 1024  # a themes file with many coded excerpts stays well under this
+from marmot_dash.data.limits import MAX_YAML_BYTES
 
 
 class _NoAliasLoader(yaml.SafeLoader):
