@@ -53,13 +53,20 @@ def _temporary(final: Path, data: bytes) -> Path:
         mode = stat.S_IMODE(info.st_mode) if stat.S_ISREG(info.st_mode) else DEFAULT_MODE
     except FileNotFoundError:
         mode = DEFAULT_MODE
-    handle, name = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".partial", dir=final.parent)
+    try:
+        handle, name = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".partial",
+                                        dir=final.parent)
+    except OSError as error:  # name the file meant, not the temporary one
+        raise OSError(error.errno, error.strerror, str(final)) from None
     try:
         with os.fdopen(handle, "wb") as stream:
             os.fchmod(stream.fileno(), mode)
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())  # the rename must not land before the data
+    except OSError as error:
+        os.unlink(name)
+        raise OSError(error.errno, error.strerror, str(final)) from None
     except BaseException:
         os.unlink(name)
         raise

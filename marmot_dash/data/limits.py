@@ -82,18 +82,26 @@ def check_file(root: Path, file: str, max_bytes: int) -> Path:
     real = path.resolve()
     if not real.is_relative_to(root):
         raise DatasetError(file, "is a link to a file outside the dataset folder")
-    try:
-        info = real.stat()
-    except OSError as error:
-        raise DatasetError(file, f"cannot read the file ({error.strerror})") from None
-    if not stat.S_ISREG(info.st_mode):
-        raise DatasetError(file, "not a regular file")
+    info = regular_file(real, file)
     if info.st_size > max_bytes:
         raise DatasetError(file, f"{info.st_size / MB:,.1f} MB, larger than the "
                                  f"{max_bytes / MB:,.0f} MB allowed")
     if not os.access(real, os.R_OK):
         raise DatasetError(file, "cannot read the file (permission denied)")
     return path
+
+
+def regular_file(path: Path, file: str) -> os.stat_result:
+    """``path``'s status once it is known to be a regular file: a folder, a device such as
+    ``/dev/zero`` or a FIFO (whose reading would block) is refused before it is opened."""
+    try:
+        info = path.stat()
+    except OSError as error:
+        raise DatasetError(file, f"cannot read the file ({error.strerror})") from None
+    if not stat.S_ISREG(info.st_mode):
+        kind = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
+        raise DatasetError(file, f"{kind} where a file was expected")
+    return info
 
 
 def check_rows(count: int, limit: int, file: str, *, variable: str | None = None) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from marmot_dash.data.errors import DatasetError
-from marmot_dash.data.limits import MAX_YAML_BYTES
+from marmot_dash.data.limits import MAX_YAML_BYTES, regular_file
 
 
 class _NoAliasLoader(yaml.SafeLoader):
@@ -50,6 +50,7 @@ def read_yaml(path: str | Path, file: str | None = None, *,
     path): at most ``max_bytes``, UTF-8 (a byte-order mark is allowed), no aliases."""
     path = Path(path)
     file = file or str(path)
+    regular_file(path, file)
     try:
         with path.open("rb") as handle:
             data = handle.read(max_bytes + 1)
