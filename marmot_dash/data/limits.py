@@ -36,15 +36,16 @@ MAX_FILE_BYTES: dict[str, int] = {
 MAX_INDICATORS = 5_000  # rows of indicators.csv
 MAX_AREAS = 250_000  # rows of areas.parquet (England has about 34,000 LSOAs and 7,000 wards)
 # The England-scale simulated dataset (``simulate_dataset(scale="england")``) has 15-17 million
-# value rows and about 170,000 boundary vertices per level; the defaults leave room for it.
+# value rows and about 165,000 small-area boundary vertices; the defaults leave room for it.
 MAX_VALUES_ROWS = 18_000_000
 MAX_GEO_VERTICES = 500_000  # per level; 1e6 vertices made 40 MB map responses
 MAX_JSON_DEPTH = 20  # a MultiPolygon FeatureCollection is 8 deep
 VALUES_ROWS_ENV = "MARMOT_MAX_VALUES_ROWS"
 GEO_VERTICES_ENV = "MARMOT_MAX_GEO_VERTICES"
 
-_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
-_OPENING, _CLOSING = np.frombuffer(b"[{", np.uint8), np.frombuffer(b"]}", np.uint8)
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)  # brackets in text do not nest
+_NESTING = np.zeros(256, np.int8)  # +1 for each byte that opens an array or object, -1 closes
+_NESTING[list(b"[{")], _NESTING[list(b"]}")] = 1, -1
 
 
 def _configured(variable: str, default: int) -> int:
@@ -114,9 +115,7 @@ def check_rows(count: int, limit: int, file: str, *, variable: str | None = None
 def check_json_depth(data: bytes, file: str, limit: int = MAX_JSON_DEPTH) -> None:
     """``DatasetError`` when JSON ``data`` nests arrays and objects more than ``limit`` deep,
     found before parsing (a deep enough document exhausts the parser's recursion)."""
-    codes = np.frombuffer(_JSON_STRING.sub(b"", data), np.uint8)
-    brackets = codes[np.isin(codes, _OPENING) | np.isin(codes, _CLOSING)]
-    steps = np.where(np.isin(brackets, _OPENING), 1, -1)
-    depth = int(np.cumsum(steps).max(initial=0))
+    steps = _NESTING[np.frombuffer(_JSON_STRING.sub(b"", data), np.uint8)]
+    depth = int(np.cumsum(steps[steps != 0], dtype=np.int32).max(initial=0))
     if depth > limit:
         raise DatasetError(file, f"nested {depth:,} levels deep; GeoJSON needs at most {limit}")

@@ -83,7 +83,10 @@ def write_pack(
     ``indicators`` narrows the pack to some of the principle's indicators (in their order).
     Files are numbered in slide order: ``01_<indicator>_<view>.png`` (``_2`` for a view's
     second chart, e.g. the ranked bars beside the map), plus ``slide-notes.md``. A view with no
-    data is left out and listed in the notes. Raises ``KeyError`` for an unknown principle and
+    data is left out and listed in the notes. The files appear together at the end (written
+    through ``data.files.staged_writes``): a failure leaves none of them, nor a folder it made.
+    Raises ``KeyError`` for an unknown principle, ``UserError`` when ``out_dir`` is not a folder
+    that can be written to, ``OSError`` when writing fails (a full disk) and
     ``export.png.ChromiumNotFoundError`` when no browser is installed.
     """
     info = store.principle(principle)
