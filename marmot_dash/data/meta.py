@@ -27,7 +27,8 @@ MEMBER_KEYS = ("code", "name")
 
 def parse_meta(raw: Any, file: str = schema.DATASET_FILE) -> dict:
     """``dataset.yaml`` as read from YAML, checked key by key; defaults filled in
-    (``disclosure_threshold`` 5, ``sources`` empty) and ``principle_notes`` keyed by int."""
+    (``disclosure_threshold`` 5, ``sources`` and ``principle_notes`` empty) and
+    ``principle_notes`` keyed by int."""
     if not isinstance(raw, Mapping):
         raise DatasetError(file, "expected a mapping of keys (name, area, comparators, levels...)")
     meta = {str(key): value for key, value in raw.items()}
@@ -37,6 +38,7 @@ def parse_meta(raw: Any, file: str = schema.DATASET_FILE) -> dict:
             raise DatasetError(file, "key missing", column=key)
     meta.setdefault("disclosure_threshold", DEFAULT_DISCLOSURE_THRESHOLD)
     meta.setdefault("sources", [])
+    meta.setdefault("principle_notes", {})
     for key, check in _CHECKS.items():
         if key in meta:
             meta[key] = check(meta[key], file, key)
