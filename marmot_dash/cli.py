@@ -1,6 +1,7 @@
 """The ``marmot-dash`` command: serve, demo, validate, build, fetch and export.
 
-User errors (bad files, unknown ids, missing folders) print one line to stderr and exit 1;
+User errors (bad files, unknown ids, missing folders, and what the operating system refuses: a
+full disk, a read-only folder, a path under a file) print one line to stderr and exit 1;
 tracebacks are for bugs only.
 """
 
@@ -28,7 +29,16 @@ cli = typer.Typer(
 )
 
 F = TypeVar("F", bound=Callable[..., object])
-USER_ERRORS = (DatasetError, UserError, FileNotFoundError, KeyError, ValueError)
+USER_ERRORS = (DatasetError, UserError, OSError, KeyError, ValueError)
+
+
+def error_line(error: BaseException) -> str:
+    """A user error as one line: a file's OS error as ``path: reason``, a KeyError unquoted."""
+    if isinstance(error, OSError) and error.strerror:
+        return f"{error.filename}: {error.strerror}" if error.filename else error.strerror
+    if isinstance(error, KeyError) and error.args:
+        return str(error.args[0])
+    return " ".join(str(error).split())  # one line, whatever the message holds
 
 
 def user_errors(command: F) -> F:
@@ -39,8 +49,7 @@ def user_errors(command: F) -> F:
         try:
             return command(*args, **kwargs)
         except USER_ERRORS as error:
-            message = error.args[0] if isinstance(error, KeyError) and error.args else error
-            typer.echo(f"error: {message}", err=True)
+            typer.echo(f"error: {error_line(error)}", err=True)
             raise typer.Exit(1) from None
 
     return wrapper  # type: ignore[return-value]
@@ -109,8 +118,9 @@ def validate(
         except USER_ERRORS as error:
             failures += 1
             # a dataset's errors name the file inside it: say which dataset
-            where = f"{path}/" if path.is_dir() else ""
-            typer.echo(f"error: {where}{error}", err=True)
+            inside = isinstance(error, DatasetError) and error.file != str(path)
+            where = f"{path}/" if inside and path.is_dir() else ""
+            typer.echo(f"error: {where}{error_line(error)}", err=True)
         else:
             typer.echo(f"ok: {path}")
     if failures:

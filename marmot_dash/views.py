@@ -9,6 +9,7 @@ copied link opens the same view.
 
 from __future__ import annotations
 
+import csv
 import functools
 import math
 import re
@@ -60,7 +61,11 @@ TABLE_COLUMNS = (
     "area_code", "area_name", "area_type", "period", "breakdown", "category",
     "value", "lower_ci", "upper_ci", "count", "denominator", "note",
 )
-CSV_FORMULA_PREFIXES = ("=", "+", "-", "@")
+# OWASP's CSV injection rules: a text cell starting with one of these (after any leading
+# whitespace, which spreadsheets skip) is read as a formula; tab, CR and LF are refused at the very
+# start too. The full-width forms are included because some spreadsheets accept them as formulas.
+CSV_FORMULA_PREFIXES = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+CSV_CONTROL_PREFIXES = ("\t", "\r", "\n")
 
 
 @dataclass(frozen=True)
@@ -235,7 +240,8 @@ def view_href(state: ViewState, **changes: object) -> str:
 
 
 def neutralise_csv_cells(table: pd.DataFrame) -> pd.DataFrame:
-    """A copy with text cells that start with ``= + - @`` prefixed by ``'``.
+    """A copy with formula-like text cells prefixed by ``'``: those starting with ``= + - @``
+    (also after leading whitespace), a tab, a carriage return or a line feed.
 
     Spreadsheet programs run such cells as formulas (CSV injection, OWASP). Numbers are left as
     numbers, so a negative value stays a negative number.
@@ -249,14 +255,17 @@ def neutralise_csv_cells(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def _neutralise_cell(cell: object) -> object:
-    if isinstance(cell, str) and cell.startswith(CSV_FORMULA_PREFIXES):
+    if isinstance(cell, str) and (cell.startswith(CSV_CONTROL_PREFIXES)
+                                  or cell.lstrip().startswith(CSV_FORMULA_PREFIXES)):
         return "'" + cell
     return cell
 
 
 def table_to_csv(table: pd.DataFrame) -> str:
-    """The table as CSV text with formula cells neutralised and suppressed cells blank."""
-    return neutralise_csv_cells(table).to_csv(index=False, na_rep="")
+    """The table as CSV text with formula cells neutralised and suppressed cells blank; every
+    text cell is quoted (OWASP), numbers are not."""
+    return neutralise_csv_cells(table).to_csv(index=False, na_rep="",
+                                              quoting=csv.QUOTE_NONNUMERIC)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -13,7 +13,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "marmot_dash"
 ALLOWED = {
     "stats": (),
     "data": ("marmot_dash.stats", "marmot_dash.qualitative.themes"),
-    "qualitative": ("marmot_dash.data.errors", "marmot_dash.data.schema"),
+    "qualitative": ("marmot_dash.data.errors", "marmot_dash.data.schema",
+                    "marmot_dash.data.yamlfile", "marmot_dash.data.files"),
     "ingest": ("marmot_dash.data", "marmot_dash.stats", "marmot_dash.qualitative"),
     "figures": ("marmot_dash.stats", "marmot_dash.data.schema", "marmot_dash.data.principles"),
     "views": ("marmot_dash.data", "marmot_dash.stats", "marmot_dash.figures"),

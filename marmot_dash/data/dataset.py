@@ -29,8 +29,10 @@ import pyarrow.parquet as pq
 import yaml
 from pandera.errors import SchemaError, SchemaErrors
 
-from marmot_dash.data import schema
+from marmot_dash.data import limits, schema
 from marmot_dash.data.errors import DatasetError
+from marmot_dash.data.meta import parse_meta
+from marmot_dash.data.yamlfile import read_yaml
 
 # Columns written with dictionary (categorical) encoding: few distinct values, many rows.
 DICTIONARY_COLUMNS = {
@@ -42,7 +44,6 @@ DICTIONARY_COLUMNS = {
 }
 GEO_CODE = "properties.area_code"
 COMPARATOR_TYPES = ("england", "region", "comparator")
-DEFAULT_DISCLOSURE_THRESHOLD = 5
 HEX_COLOUR = r"^#[0-9A-Fa-f]{6}$"
 # Names in a dataset directory that belong to the format (replaced, never carried over).
 FORMAT_ENTRIES = frozenset({*schema.REQUIRED_FILES, schema.THEMES_FILE, schema.GEO_DIR})
@@ -412,15 +413,17 @@ def _missing_columns(frame: pd.DataFrame, columns: Sequence[str], file: str) -> 
 # --- readers -----------------------------------------------------------------------------------
 
 
-def _read_yaml(path: Path, file: str) -> Any:
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
-        raise DatasetError(file, f"cannot read YAML: {error}") from error
+def _read_yaml(directory: Path, file: str) -> Any:
+    return read_yaml(limits.check_file(directory, file, limits.MAX_FILE_BYTES[file]), file)
 
 
-def _read_parquet(path: Path, file: str) -> pd.DataFrame:
+def _read_parquet(directory: Path, file: str, max_rows: int, variable: str | None = None
+                  ) -> pd.DataFrame:
+    """A Parquet table of at most ``max_rows`` rows (counted from its footer before reading)."""
+    path = limits.check_file(directory, file, limits.MAX_FILE_BYTES[file])
     try:
+        limits.check_rows(pq.ParquetFile(path).metadata.num_rows, max_rows, file,
+                          variable=variable)
         return pq.read_table(path).to_pandas()
     except (OSError, pyarrow_lib.ArrowException) as error:
         raise DatasetError(file, f"cannot read Parquet: {error}") from error
@@ -428,40 +431,25 @@ def _read_parquet(path: Path, file: str) -> pd.DataFrame:
 
 def _read_meta(directory: Path) -> dict:
     file = schema.DATASET_FILE
-    meta = _read_yaml(directory / file, file)
-    if not isinstance(meta, dict):
-        raise DatasetError(file, "expected a mapping of keys (name, area, comparators, levels...)")
-    for key in ("name", "area", "comparators", "levels", "illustrative"):
-        if key not in meta:
-            raise DatasetError(file, "key missing", column=key)
-    area = meta["area"]
-    named = isinstance(area, dict) and all(isinstance(area.get(k), str) for k in ("code", "name"))
-    if not named:
-        raise DatasetError(file, "expected area: {code: text, name: text}", column="area")
-    if not isinstance(meta["illustrative"], bool):
-        raise DatasetError(file, "expected true or false", column="illustrative")
-    levels = meta["levels"]
-    if not isinstance(levels, list) or not set(levels) <= set(schema.SMALL_AREA_LEVELS):
-        raise DatasetError(
-            file, f"expected a list of {', '.join(schema.SMALL_AREA_LEVELS)}", column="levels"
-        )
-    comparators = meta["comparators"]
-    if not isinstance(comparators, list) or not all(isinstance(c, dict) for c in comparators):
-        raise DatasetError(file, "expected a list of {code, name, area_type}", column="comparators")
-    frame = pd.DataFrame(comparators, columns=["code", "name", "area_type"])
+    meta = parse_meta(_read_yaml(directory, file), file)
+    frame = pd.DataFrame(meta["comparators"], columns=["code", "name", "area_type"])
     _validate(frame, comparators_schema(), f"{file} (comparators)", row_offset=1)
-    threshold = meta.setdefault("disclosure_threshold", DEFAULT_DISCLOSURE_THRESHOLD)
-    if not isinstance(threshold, int) or isinstance(threshold, bool) or threshold < 0:
-        raise DatasetError(file, "expected a whole number >= 0", column="disclosure_threshold")
-    meta.setdefault("sources", [])
     return meta
+
+
+PRINCIPLE_KEYS = ("id", "short_name", "title", "colour")
 
 
 def _read_principles(directory: Path) -> pd.DataFrame:
     file = schema.PRINCIPLES_FILE
-    items = _read_yaml(directory / file, file)
+    items = _read_yaml(directory, file)
     if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
         raise DatasetError(file, "expected a list of {id, short_name, title, colour}")
+    for row, item in enumerate(items, start=1):
+        unknown = [str(key) for key in item if key not in PRINCIPLE_KEYS]
+        if unknown:
+            raise DatasetError(file, f"unknown key (expected {', '.join(PRINCIPLE_KEYS)})",
+                               row=row, column=unknown[0])
     frame = pd.DataFrame(items)
     _missing_columns(frame, ("id", "short_name", "title", "colour"), file)
     frame = _validate(frame, principles_schema(), file, row_offset=1)
@@ -470,24 +458,26 @@ def _read_principles(directory: Path) -> pd.DataFrame:
 
 def _read_indicators(directory: Path) -> pd.DataFrame:
     file = schema.INDICATORS_FILE
+    path = limits.check_file(directory, file, limits.MAX_FILE_BYTES[file])
     try:
-        frame = pd.read_csv(directory / file, dtype=str, keep_default_na=False, na_values=[""])
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
     except (OSError, UnicodeDecodeError, pd.errors.ParserError) as error:
         raise DatasetError(file, f"cannot read CSV: {error}") from error
+    limits.check_rows(len(frame), limits.MAX_INDICATORS, file)
     _missing_columns(frame, schema.INDICATOR_COLUMNS, file)
     return _validate(frame, indicators_schema(), file, row_offset=2)
 
 
 def _read_areas(directory: Path) -> pd.DataFrame:
     file = schema.AREAS_FILE
-    frame = _read_parquet(directory / file, file)
+    frame = _read_parquet(directory, file, limits.MAX_AREAS)
     _missing_columns(frame, schema.AREA_COLUMNS, file)
     return _validate(frame, areas_schema(), file, row_offset=1)
 
 
 def _read_values(directory: Path, indicators: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
     file = schema.VALUES_FILE
-    frame = _read_parquet(directory / file, file)
+    frame = _read_parquet(directory, file, limits.max_values_rows(), limits.VALUES_ROWS_ENV)
     _missing_columns(frame, schema.VALUE_COLUMNS, file)
     ids = indicators["indicator_id"].tolist()
     proportion_ids = indicators.loc[indicators["value_type"] == "proportion", "indicator_id"]
@@ -506,7 +496,7 @@ def _read_geo(directory: Path, areas: pd.DataFrame) -> dict[str, dict]:
         file = f"{schema.GEO_DIR}/{path.name}"
         if level not in schema.AREA_LEVELS:
             raise DatasetError(file, f"expected a level name: {', '.join(schema.AREA_LEVELS)}")
-        collection = _read_geojson(path, file)
+        collection = _read_geojson(directory, file)
         found = [(feature.get("properties") or {}).get("area_code") for feature in collection]
         features = pd.DataFrame({
             GEO_CODE: pd.Series(found, dtype=object),
@@ -531,33 +521,61 @@ def collection_dict(features: list[dict]) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
-def _read_geojson(path: Path, file: str) -> list[dict]:
+def _read_geojson(directory: Path, file: str) -> list[dict]:
+    path = limits.check_file(directory, file, limits.MAX_GEOJSON_BYTES)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = path.read_bytes()
+        limits.check_json_depth(data, file)
+        collection = json.loads(data.decode("utf-8"))
     except (OSError, UnicodeDecodeError, ValueError) as error:
         raise DatasetError(file, f"cannot read GeoJSON: {error}") from error
-    if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
+    if not isinstance(collection, dict) or collection.get("type") != "FeatureCollection":
         raise DatasetError(file, "expected a GeoJSON FeatureCollection")
-    features = data.get("features")
+    features = collection.get("features")
     if not isinstance(features, list) or not all(isinstance(f, dict) for f in features):
         raise DatasetError(file, "expected a list of features", column="features")
+    _check_vertices(features, file)
     return features
 
 
+def _check_vertices(features: list[dict], file: str) -> None:
+    """Every geometry a (Multi)Polygon, and at most ``limits.max_geo_vertices()`` vertices."""
+    vertices = 0
+    for row, feature in enumerate(features, start=1):
+        geometry = feature.get("geometry")
+        kind = geometry.get("type") if isinstance(geometry, dict) else None
+        coordinates = geometry.get("coordinates") if isinstance(geometry, dict) else None
+        polygons = [coordinates] if kind == "Polygon" else coordinates
+        shaped = kind in ("Polygon", "MultiPolygon") and isinstance(polygons, list) and all(
+            isinstance(polygon, list) and all(isinstance(ring, list) for ring in polygon)
+            for polygon in polygons)
+        if not shaped:
+            raise DatasetError(file, "expected a Polygon or MultiPolygon geometry", row=row,
+                               column="geometry")
+        vertices += sum(len(ring) for polygon in polygons for ring in polygon)
+    limit = limits.max_geo_vertices()
+    if vertices > limit:
+        raise DatasetError(file, f"{vertices:,} vertices, more than the {limit:,} allowed "
+                                 f"(simplify the boundaries more, or set "
+                                 f"{limits.GEO_VERTICES_ENV} to raise the limit)")
+
+
 def _read_themes(directory: Path) -> Any:
-    if not (directory / schema.THEMES_FILE).exists():
+    file = schema.THEMES_FILE
+    if not (directory / file).exists() and not (directory / file).is_symlink():
         return None
     from marmot_dash.qualitative.themes import load_themes  # written by the themes module's owner
 
-    return load_themes(directory / schema.THEMES_FILE)
+    return load_themes(limits.check_file(directory, file, limits.MAX_FILE_BYTES[file]), name=file)
 
 
-def _check_files(directory: Path) -> None:
-    if not directory.is_dir():
-        raise DatasetError(str(directory), "not a dataset directory")
+def _check_files(directory: Path) -> Path:
+    """The dataset folder resolved, once it and its required entries are there."""
+    root = limits.check_folder(directory)
     for file in schema.REQUIRED_FILES:
-        if not (directory / file).is_file():
+        if not (directory / file).exists():
             raise DatasetError(file, f"file missing from {directory}")
+    return root
 
 
 def load_dataset(path: str | Path) -> Dataset:
@@ -570,8 +588,7 @@ def load_dataset(path: str | Path) -> Dataset:
     module docstring says (CSV: header = row 1; Parquet, YAML lists, GeoJSON features: first
     record = row 1).
     """
-    directory = Path(path)
-    _check_files(directory)
+    directory = _check_files(Path(path))
     meta = _read_meta(directory)
     principles = _read_principles(directory)
     indicators = _read_indicators(directory)
@@ -579,7 +596,7 @@ def load_dataset(path: str | Path) -> Dataset:
     values = _read_values(directory, indicators, areas)
     geo = _read_geo(directory, areas)
     themes = _read_themes(directory)
-    return Dataset(directory, meta, principles, indicators, values, areas, geo, themes)
+    return Dataset(Path(path), meta, principles, indicators, values, areas, geo, themes)
 
 
 def is_dataset(path: str | Path) -> bool:

@@ -16,8 +16,7 @@ from typing import Any
 import yaml
 
 from marmot_dash.data.errors import DatasetError
-
-MAX_YAML_BYTES = 5 * 1024 * 1024  # a themes file with many coded excerpts stays well under this
+from marmot_dash.data.limits import MAX_YAML_BYTES, regular_file
 
 
 class _NoAliasLoader(yaml.SafeLoader):
@@ -51,6 +50,7 @@ def read_yaml(path: str | Path, file: str | None = None, *,
     path): at most ``max_bytes``, UTF-8 (a byte-order mark is allowed), no aliases."""
     path = Path(path)
     file = file or str(path)
+    regular_file(path, file)
     try:
         with path.open("rb") as handle:
             data = handle.read(max_bytes + 1)

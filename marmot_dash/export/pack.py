@@ -8,14 +8,18 @@ report writer can paste them under each slide.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import re
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import plotly.graph_objects as go
 
+from marmot_dash.data.errors import UserError
+from marmot_dash.data.files import staged_writes
 from marmot_dash.export.png import SLIDE_HEIGHT, SLIDE_WIDTH, figure_to_png
 from marmot_dash.figures.slide import ILLUSTRATIVE_TEXT
 from marmot_dash.qualitative.themes import theme_notes
@@ -79,33 +83,61 @@ def write_pack(
     ``indicators`` narrows the pack to some of the principle's indicators (in their order).
     Files are numbered in slide order: ``01_<indicator>_<view>.png`` (``_2`` for a view's
     second chart, e.g. the ranked bars beside the map), plus ``slide-notes.md``. A view with no
-    data is left out and listed in the notes. Raises ``KeyError`` for an unknown principle and
+    data is left out and listed in the notes. The files appear together at the end (written
+    through ``data.files.staged_writes``): a failure leaves none of them, nor a folder it made.
+    Raises ``KeyError`` for an unknown principle, ``UserError`` when ``out_dir`` is not a folder
+    that can be written to, ``OSError`` when writing fails (a full disk) and
     ``export.png.ChromiumNotFoundError`` when no browser is installed.
     """
     info = store.principle(principle)
     directory = Path(out_dir)
-    directory.mkdir(parents=True, exist_ok=True)
+    created = output_folder(directory)
     slides: list[Slide] = []
     skipped: list[str] = []
     chosen = [
         indicator_id for indicator_id in store.indicators(principle=principle)["indicator_id"]
         if indicators is None or indicator_id in indicators
     ]
-    for indicator_id in chosen:
-        for view in views:
-            result = view_figure(store, indicator_id, view)
-            if not result.figures:
-                skipped.append(result.message or f"{indicator_id}: no {view} chart")
-                continue
-            for number, fig in enumerate(result.figures, start=1):
-                suffix = "" if number == 1 else f"_{number}"
-                name = f"{len(slides) + 1:02d}_{safe_name(indicator_id)}_{view}{suffix}.png"
-                (directory / name).write_bytes(figure_to_png(fig, width=width, height=height))
-                slides.append(Slide(name, plain_text(fig.layout.title.text), result.description,
-                                    _source_of(fig)))
-    notes = directory / NOTES_FILE
-    notes.write_text(slide_notes(store, info, slides, skipped), encoding="utf-8")
-    return Pack(directory, tuple(slides), notes, tuple(skipped))
+    try:
+        with staged_writes(directory) as write:  # every file appears at the end, or none
+            for indicator_id in chosen:
+                for view in views:
+                    result = view_figure(store, indicator_id, view)
+                    if not result.figures:
+                        skipped.append(result.message or f"{indicator_id}: no {view} chart")
+                        continue
+                    for number, fig in enumerate(result.figures, start=1):
+                        suffix = "" if number == 1 else f"_{number}"
+                        name = (f"{len(slides) + 1:02d}_{safe_name(indicator_id)}_{view}"
+                                f"{suffix}.png")
+                        write(name, figure_to_png(fig, width=width, height=height))
+                        slides.append(Slide(name, plain_text(fig.layout.title.text),
+                                            result.description, _source_of(fig)))
+            write(NOTES_FILE, slide_notes(store, info, slides, skipped).encode("utf-8"))
+    except BaseException:
+        if created:
+            with contextlib.suppress(OSError):
+                directory.rmdir()
+        raise
+    return Pack(directory, tuple(slides), directory / NOTES_FILE, tuple(skipped))
+
+
+def output_folder(directory: Path) -> bool:
+    """Make sure ``directory`` is a folder this process can write to, before anything is
+    rendered; return whether it was created. ``UserError`` with one line otherwise."""
+    if directory.exists() and not directory.is_dir():
+        raise UserError(f"{directory} exists and is not a folder: give a folder for the slides")
+    created = not directory.exists()
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=directory):  # a folder may say writable and refuse
+            pass
+    except OSError as error:
+        if created:
+            with contextlib.suppress(OSError):
+                directory.rmdir()
+        raise UserError(f"cannot write to {directory}: {error.strerror}") from None
+    return created
 
 
 def slide_notes(store, principle: dict, slides: Sequence[Slide], skipped: Sequence[str]) -> str:

@@ -90,8 +90,8 @@ def _note(note: object) -> str:
 
 def _tick_labels(panel: _Panel, reference: str | None) -> list[str]:
     return [
-        f"<b>{html.escape(category)} (reference)</b>" if category == reference
-        else html.escape(category)
+        f"<b>{html.escape(category, quote=False)} (reference)</b>" if category == reference
+        else html.escape(category, quote=False)
         for category in panel.category
     ]
 
@@ -202,7 +202,7 @@ def _suppressed_notes(panel: _Panel, ticks: list[str], number: int) -> list[dict
         {
             "x": 0, "y": ticks[index], "xref": f"x{_axis_suffix(number)} domain",
             "yref": f"y{_axis_suffix(number)}", "xanchor": "left", "showarrow": False,
-            "name": "suppressed", "text": f"<i>{html.escape(panel.note[index])}</i>",
+            "name": "suppressed", "text": f"<i>{html.escape(panel.note[index], quote=False)}</i>",
             "font": {"color": MUTED_COLOUR},
         }
         for index, value in enumerate(panel.value) if math.isnan(value)

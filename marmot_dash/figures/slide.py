@@ -41,7 +41,7 @@ def _needs_band_above_plot(fig: go.Figure) -> bool:
 
 
 def _subtitle_lines(subtitle: str | None, illustrative: bool) -> list[str]:
-    lines = [html.escape(subtitle)] if subtitle else []
+    lines = [html.escape(subtitle, quote=False)] if subtitle else []
     if illustrative:
         lines.append(f'<b><span style="color:{ILLUSTRATIVE_COLOUR}">{ILLUSTRATIVE_TEXT}</span></b>')
     return lines
@@ -65,7 +65,7 @@ def frame(
     top = _EDGE + _TITLE_LINE + _SUBTITLE_LINE * len(lines) + band
     bottom = max(fig.layout.margin.b or 0, 70) + _SOURCE_BAND
     title_layout: dict = {
-        "text": f"<b>{html.escape(title)}</b>",
+        "text": f"<b>{html.escape(title, quote=False)}</b>",
         "font": {"size": TITLE_SIZE},
         "x": 0,
         "xref": "container",
@@ -82,7 +82,7 @@ def frame(
             "font": {"size": SOURCE_SIZE + 3, "color": MUTED_COLOUR},
         }
     source_line = {
-        "text": f"Source: {html.escape(source)}", "name": "source", "xref": "paper",
+        "text": f"Source: {html.escape(source, quote=False)}", "name": "source", "xref": "paper",
         "yref": "paper", "x": 0, "y": 0, "xanchor": "left", "yanchor": "top",
         "yshift": -(bottom - _EDGE - SOURCE_SIZE), "showarrow": False, "align": "left",
         "font": {"size": SOURCE_SIZE, "color": MUTED_COLOUR},

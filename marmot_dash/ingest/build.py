@@ -40,7 +40,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 from tqdm import tqdm
 
 from marmot_dash.data import schema
@@ -481,9 +480,13 @@ def _meta(sources: Sources, geography: Geography, notes: list[str]) -> dict:
 
 
 def _themes(sources: Sources) -> object:
-    from marmot_dash.qualitative.themes import DEFAULT_STAGES, DEFAULT_THEMES, load_themes
+    from marmot_dash.qualitative.themes import (
+        DEFAULT_STAGES,
+        DEFAULT_THEMES,
+        read_themes_document,
+    )
 
     if sources.themes is None:
         return {"themes": DEFAULT_THEMES, "stages": DEFAULT_STAGES}
-    load_themes(sources.themes)
-    return yaml.safe_load(sources.themes.read_text(encoding="utf-8"))
+    themes, stages = read_themes_document(sources.themes)
+    return themes if stages is None else {"themes": themes, "stages": stages}

@@ -6,6 +6,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from marmot_dash.data.errors import DatasetError
+from marmot_dash.data.limits import regular_file
+from marmot_dash.data.yamlfile import read_yaml
 from marmot_dash.ingest.build import check_sources
 from marmot_dash.ingest.sources._common import head_cells, normalise
 
@@ -26,6 +28,7 @@ def validate_source(path: str | Path, kind: str | None = None) -> str:
     path = Path(path)
     if not path.exists():
         raise DatasetError(str(path), "file not found")
+    regular_file(path, str(path))  # a FIFO or device would block or never end
     kind = kind or guess_kind(path)
     if kind not in KINDS:
         raise DatasetError(str(path), f"unknown source kind {kind!r} (expected one of "
@@ -38,12 +41,7 @@ def guess_kind(path: Path) -> str:
     """The kind of a source file, from its name and (for tables) its header."""
     suffix = path.suffix.lower()
     if suffix in (".yaml", ".yml"):
-        import yaml
-
-        try:
-            raw = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-        except (UnicodeDecodeError, yaml.YAMLError) as error:
-            raise DatasetError(str(path), f"not valid YAML: {error}") from None
+        raw = read_yaml(path)
         return "sources" if isinstance(raw, dict) and "geography" in raw else "themes"
     if suffix in BOUNDARY_SUFFIXES:
         return "boundaries"

@@ -146,12 +146,17 @@ def _read_table(path: Path) -> pd.DataFrame:
         raise DatasetError(path, "expected a .csv or .xlsx table of coded excerpts")
     if not path.exists():
         raise DatasetError(path, "no such file")
-    try:
-        if suffix in (".xlsx", ".xlsm"):
+    if not path.is_file():  # a folder, or a FIFO or device whose reading would block
+        raise DatasetError(path, "not a regular file")
+    if suffix in (".xlsx", ".xlsm"):
+        try:
             return pd.read_excel(path, dtype=str, keep_default_na=False, engine="openpyxl")
+        except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
+            raise DatasetError(path, f"not a readable Excel workbook ({exc})") from None
+    try:
         return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (ValueError, OSError, UnicodeDecodeError) as exc:
-        raise DatasetError(path, f"cannot read the table: {exc}") from exc
+    except (ValueError, OSError) as exc:  # UnicodeDecodeError is a ValueError
+        raise DatasetError(path, f"cannot read the table: {exc}") from None
 
 
 def _normal(text: object) -> str:

@@ -32,7 +32,6 @@ A stage: ``{id, title, description, status}`` with status ``done``, ``in_progres
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -43,7 +42,9 @@ import pandas as pd
 import yaml
 
 from marmot_dash.data.errors import DatasetError
+from marmot_dash.data.files import write_atomic
 from marmot_dash.data.schema import PRINCIPLE_IDS, THEMES_FILE
+from marmot_dash.data.yamlfile import read_yaml
 
 THEME_STAGES = ("interviews", "focus_groups", "engagement_event")
 STAGE_LABELS = {
@@ -126,16 +127,18 @@ def themes_path(path: str | Path) -> Path:
     return path / THEMES_FILE if path.is_dir() else path
 
 
-def load_themes(path: str | Path) -> list[Theme]:
-    """Read and validate the themes of a dataset directory or a themes file."""
+def load_themes(path: str | Path, *, name: str | None = None) -> list[Theme]:
+    """Read and validate the themes of a dataset directory or a themes file; errors name the
+    file ``name`` (default its path)."""
     file = themes_path(path)
-    return parse_themes(_themes_list(_read_yaml(file), file), file)
+    shown = Path(name) if name else file
+    return parse_themes(_themes_list(read_yaml(file, str(shown)), shown), shown)
 
 
 def load_stages(path: str | Path) -> list[Stage]:
     """Read the evaluation's stages; a file without ``stages:`` gets the default stages."""
     file = themes_path(path)
-    raw = _read_yaml(file)
+    raw = read_yaml(file)
     if isinstance(raw, Mapping) and "stages" in raw:
         return parse_stages(raw["stages"], file)
     return parse_stages(DEFAULT_STAGES, _DEFAULT_FILE)
@@ -144,7 +147,7 @@ def load_stages(path: str | Path) -> list[Stage]:
 def read_themes_document(path: str | Path) -> tuple[list[dict], list[dict] | None]:
     """The validated themes and stages of a themes file as plain dicts (stages None if absent)."""
     file = themes_path(path)
-    raw = _read_yaml(file)
+    raw = read_yaml(file)
     themes = _themes_list(raw, file)
     parse_themes(themes, file)
     stages = raw.get("stages") if isinstance(raw, Mapping) else None
@@ -213,8 +216,9 @@ def write_themes(
 ) -> Path:
     """Validate ``themes`` (and ``stages``) as plain dicts and write them as a themes file.
 
-    The file is written beside its destination and then moved into place, so a failure leaves
-    any previous file as it was.
+    The file is written to a fresh temporary file beside its destination and renamed into place
+    (``data.files.write_atomic``), so a failure leaves any previous file as it was and a symlink
+    planted beside it is never written through.
     """
     file = Path(path)
     parse_themes(themes, file)
@@ -222,13 +226,8 @@ def write_themes(
     if stages is not None:
         parse_stages(stages, file)
         document = {"themes": themes, "stages": stages}
-    partial = file.with_name(f".{file.name}.partial")
-    partial.write_text(
-        yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100),
-        encoding="utf-8",
-    )
-    os.replace(partial, file)
-    return file
+    text = yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
+    return write_atomic(file, text.encode("utf-8"))
 
 
 def parse_themes(raw: Any, file: str | Path) -> list[Theme]:
@@ -455,17 +454,6 @@ def _quotes(raw: Any, ctx: _ThemeContext) -> tuple[Quote, ...]:
     return tuple(quotes)
 
 
-def _read_yaml(file: Path) -> Any:
-    try:
-        text = file.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise DatasetError(file, f"cannot read the themes file ({exc.strerror})") from exc
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise DatasetError(file, f"not valid YAML: {exc}") from exc
-
-
 def _themes_list(raw: Any, file: Path) -> Any:
     if isinstance(raw, Mapping):
         unknown = sorted(set(map(str, raw)) - {"themes", "stages"})
@@ -479,7 +467,7 @@ def _themes_list(raw: Any, file: Path) -> Any:
 
 
 def _load_defaults() -> tuple[list[dict], list[dict]]:
-    raw = _read_yaml(_DEFAULT_FILE)
+    raw = read_yaml(_DEFAULT_FILE)
     return raw["themes"], raw["stages"]
 
 

@@ -178,7 +178,7 @@ def test_csv_download_neutralises_and_blanks(page, live_server, live_store, wait
     assert download.suggested_filename.startswith(f"{indicator_id}_data_")
     text = Path(download.path()).read_text(encoding="utf-8")
     header, *lines = text.splitlines()
-    assert header.startswith("area_code,area_name")
+    assert header.startswith('"area_code","area_name"'), "text cells are quoted (OWASP)"
     assert lines and not any(line.startswith(("=", "+", "-", "@")) for line in lines)
 
 

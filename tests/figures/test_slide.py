@@ -59,3 +59,12 @@ def test_framing_twice_keeps_one_source_line():
     sources = [a.text for a in fig.layout.annotations if a.name == "source"]
     assert sources == ["Source: Second"]
     assert fig.layout.title.text == "<b>T2</b>"
+
+
+def test_quotes_in_titles_are_not_shown_as_entities():
+    """Plotly decodes numeric entities and &lt; &gt; &amp;, but not &quot;: it showed literally."""
+    fig = frame(go.Figure(), title='Pupils "ready" for school', source="DfE's EYFSP",
+                illustrative=False, subtitle='Luton\'s "good level"')
+    text = _texts(fig)
+    assert "&quot;" not in text and "&#x27;" not in text
+    assert '"ready"' in fig.layout.title.text and "DfE's" in text

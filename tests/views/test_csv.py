@@ -32,3 +32,33 @@ def test_csv_text_has_blank_suppressed_cells_and_no_live_formula() -> None:
     assert float(rows[1].value) == 12.5
     for line in text.splitlines()[1:]:
         assert not line.startswith(("=", "+", "-", "@"))
+
+
+# Issue 11: the bypasses of a guard that only looked at the first character.
+BYPASSES = [
+    "\t=1+1", "\r=1+1", "\n=1+1", " =1+1", "  @SUM(A1)", " \t-2+3", "\u00a0+1", "\t",
+    "\rcmd", "\nHYPERLINK", "\uff1d1+1",
+]
+
+
+def test_every_owasp_bypass_gets_a_quote_prefix() -> None:
+    out = neutralise_csv_cells(pd.DataFrame({"area_name": BYPASSES}))
+    assert out["area_name"].tolist() == ["'" + cell for cell in BYPASSES]
+
+
+def test_plain_text_and_numbers_are_left_alone() -> None:
+    table = pd.DataFrame({"area_name": ["Ward A", "A-Z ward", "x=1", ""],
+                          "value": [-1.5, 2.0, np.nan, -3.0]})
+    out = neutralise_csv_cells(table)
+    assert out["area_name"].tolist() == ["Ward A", "A-Z ward", "x=1", ""]
+    assert out["value"].iloc[0] == -1.5
+
+
+def test_text_cells_are_quoted_and_numbers_are_not() -> None:
+    table = pd.DataFrame({"category": ["\t=1+1", 'say "hi"'], "value": [-2.5, 3.0]})
+    lines = table_to_csv(table).splitlines()
+    assert lines[1] == "\"'\t=1+1\",-2.5"
+    assert lines[2] == '"say ""hi""",3.0'
+    rows = pd.read_csv(io.StringIO(table_to_csv(table)))
+    assert rows["category"].tolist() == ["'\t=1+1", 'say "hi"']
+    assert rows["value"].tolist() == [-2.5, 3.0]

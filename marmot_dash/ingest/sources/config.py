@@ -33,15 +33,26 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from marmot_dash.data.errors import DatasetError
+from marmot_dash.data.meta import parse_credits
+from marmot_dash.data.yamlfile import read_yaml
 from marmot_dash.ingest.sources._common import GSS_CODE
 
 LEVELS = ("la", "ward", "msoa", "lsoa")
 INDICATOR_KINDS = ("fingertips", "council")
 COMPARATOR_TYPES = ("england", "region", "comparator")
 DEFAULT_PRINCIPLE = 6  # Fingertips is the public-health (ill-health prevention) source
+# The keys of a sources file, of its geography, and the options of each kind of file entry:
+# anything else is refused with its name (a typo must not silently drop a setting).
+TOP_KEYS = ("name", "area", "comparators", "geography", "deprivation", "population", "catalogue",
+            "indicators", "themes", "sources", "extends")
+GEOGRAPHY_KEYS = ("simplify_m", *LEVELS, "lookup")
+BOUNDARY_OPTIONS = ("boundaries", "code_field", "name_field", "crs")
+LOOKUP_OPTIONS = ("path", "from", "to", "to_name")
+DEPRIVATION_OPTIONS = ("path", "columns")
+POPULATION_OPTIONS = ("path", "code", "value")
+CATALOGUE_OPTIONS = ("path", "sheet")
+INDICATOR_OPTIONS = ("path", "kind", "principle", "exclude_indicators", "sheet")
 
 
 @dataclass(frozen=True)
@@ -77,23 +88,28 @@ def read_sources(path: str | Path) -> Sources:
     path = Path(path).absolute()
     raw = _load(path, seen=())
     file = str(path)
+    _known(raw, TOP_KEYS, file, None)
     area = _mapping(raw, "area", file)
+    _known(area, ("code", "name"), file, "area")
     code, name = _text(area, "code", file, "area"), _text(area, "name", file, "area")
     if not GSS_CODE.match(code):
         raise DatasetError(file, f"expected a GSS code such as E06000032, found {code!r}",
                            column="area.code")
     geography = _mapping(raw, "geography", file)
+    _known(geography, GEOGRAPHY_KEYS, file, "geography")
     boundaries = {
-        level: _spec(geography[level], path, file, f"geography.{level}", key="boundaries")
+        level: _spec(geography[level], path, file, f"geography.{level}", BOUNDARY_OPTIONS)
         for level in LEVELS if level in geography
     }
     if not {"ward", "lsoa", "msoa"} & set(boundaries):
         raise DatasetError(file, "expected boundaries for at least one of ward, msoa, lsoa",
                            column="geography")
-    lookup = (_spec(geography["lookup"], path, file, "geography.lookup")
+    lookup = (_spec(geography["lookup"], path, file, "geography.lookup", LOOKUP_OPTIONS)
               if "lookup" in geography else None)
+    if not isinstance(raw.get("deprivation") or {}, dict):
+        raise DatasetError(file, "expected a mapping of level to file", column="deprivation")
     deprivation = {
-        level: _spec(spec, path, file, f"deprivation.{level}")
+        level: _spec(spec, path, file, f"deprivation.{level}", DEPRIVATION_OPTIONS)
         for level, spec in (raw.get("deprivation") or {}).items()
     }
     if not set(deprivation) <= set(LEVELS):
@@ -101,22 +117,22 @@ def read_sources(path: str | Path) -> Sources:
                            column="deprivation")
     return Sources(
         path=path,
-        name=str(raw.get("name") or f"{name} indicators"),
+        name=_text(raw, "name", file, None) if "name" in raw else f"{name} indicators",
         area_code=code,
         area_name=name,
         comparators=_comparators(raw.get("comparators") or [], file),
         boundaries=boundaries,
         lookup=lookup,
         deprivation=deprivation,
-        population=(_spec(raw["population"], path, file, "population")
+        population=(_spec(raw["population"], path, file, "population", POPULATION_OPTIONS)
                     if raw.get("population") else None),
-        catalogues=tuple(_spec(s, path, file, f"catalogue[{i}]")
+        catalogues=tuple(_spec(s, path, file, f"catalogue[{i}]", CATALOGUE_OPTIONS)
                          for i, s in enumerate(_list(raw, "catalogue", file))),
         indicators=tuple(_indicator(s, path, file, i)
                          for i, s in enumerate(_list(raw, "indicators", file))),
-        themes=_resolve(raw["themes"], path) if raw.get("themes") else None,
-        simplify_m=float(geography.get("simplify_m", 10)),
-        credits=tuple(_list(raw, "sources", file)),
+        themes=_resolve(_text(raw, "themes", file, None), path) if raw.get("themes") else None,
+        simplify_m=_simplify_m(geography.get("simplify_m", 10), file),
+        credits=tuple(parse_credits(raw.get("sources") or [], file)),
     )
 
 
@@ -124,16 +140,12 @@ def _load(path: Path, seen: tuple[Path, ...]) -> dict:
     file = str(path)
     if path in seen:
         raise DatasetError(file, "extends itself in a loop", column="extends")
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-    except OSError as error:
-        raise DatasetError(file, f"cannot read the sources file ({error.strerror})") from None
-    except yaml.YAMLError as error:
-        raise DatasetError(file, f"not valid YAML: {error}") from None
+    raw = read_yaml(path, file)
     if not isinstance(raw, dict):
         raise DatasetError(file, "expected a mapping of keys (area, geography, indicators ...)")
     if "extends" in raw:
-        base = _load(_resolve(raw.pop("extends"), path), (*seen, path))
+        base = _load(_resolve(_text(raw, "extends", file, None), path), (*seen, path))
+        del raw["extends"]
         raw = {**base, **raw}
     return raw
 
@@ -157,19 +169,37 @@ def _list(raw: dict, key: str, file: str) -> list:
     return value
 
 
-def _text(raw: dict, key: str, file: str, parent: str) -> str:
+def _text(raw: dict, key: str, file: str, parent: str | None) -> str:
     value = raw.get(key)
     if not isinstance(value, str) or not value.strip():
-        raise DatasetError(file, "expected text", column=f"{parent}.{key}")
+        raise DatasetError(file, "expected text", column=f"{parent}.{key}" if parent else key)
     return value.strip()
 
 
-def _spec(raw: Any, sources_path: Path, file: str, where: str, key: str = "path") -> FileSpec:
-    """A file entry: a bare path, or a mapping with ``key`` (the path) and options."""
+def _known(raw: dict, keys: tuple[str, ...], file: str, parent: str | None) -> None:
+    unknown = [str(key) for key in raw if str(key) not in keys]
+    if unknown:
+        raise DatasetError(file, f"unknown key (expected {', '.join(keys)})",
+                           column=f"{parent}.{unknown[0]}" if parent else unknown[0])
+
+
+def _simplify_m(value: Any, file: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value >= 0:
+        raise DatasetError(file, "expected a distance in metres >= 0",
+                           column="geography.simplify_m")
+    return float(value)
+
+
+def _spec(raw: Any, sources_path: Path, file: str, where: str, options: tuple[str, ...]
+          ) -> FileSpec:
+    """A file entry: a bare path, or a mapping with ``options[0]`` (the path) and the other
+    ``options``."""
+    key = options[0]
     if isinstance(raw, str):
         raw = {key: raw}
     if not isinstance(raw, dict) or not isinstance(raw.get(key), str):
         raise DatasetError(file, f"expected a file path or a mapping with '{key}'", column=where)
+    _known(raw, options, file, where)
     path = _resolve(raw[key], sources_path)
     if not path.exists():
         raise DatasetError(file, f"file not found: {path}", column=f"{where}.{key}")
@@ -178,7 +208,7 @@ def _spec(raw: Any, sources_path: Path, file: str, where: str, key: str = "path"
 
 def _indicator(raw: Any, sources_path: Path, file: str, index: int) -> FileSpec:
     where = f"indicators[{index}]"
-    spec = _spec(raw, sources_path, file, where)
+    spec = _spec(raw, sources_path, file, where, INDICATOR_OPTIONS)
     kind = spec.options.get("kind", "council")
     if kind not in INDICATOR_KINDS:
         raise DatasetError(file, f"expected kind one of {', '.join(INDICATOR_KINDS)}",
@@ -195,6 +225,7 @@ def _comparators(items: list, file: str) -> tuple[dict, ...]:
         where = f"comparators[{index}]"
         if not isinstance(item, dict):
             raise DatasetError(file, "expected {code, name, area_type}", column=where)
+        _known(item, ("code", "name", "area_type"), file, where)
         code, name = _text(item, "code", file, where), _text(item, "name", file, where)
         area_type = item.get("area_type", "comparator")
         if area_type not in COMPARATOR_TYPES:

@@ -1,0 +1,211 @@
+"""The shape of ``dataset.yaml`` (and of the source credits a sources file carries into it).
+
+As strict as the tables: every key known and of its type, unknown keys refused with their name,
+so a typo or a smuggled structure is a clear error at validation instead of a broken page.
+Keys (see docs/architecture.md): ``name``, ``area: {code, name}``, ``comparators: [{code, name,
+area_type}]``, ``levels``, ``illustrative``, ``built_at``, ``seed``, ``disclosure_threshold``,
+``sources: [{name, publisher, licence, url}]``, ``build_notes: [text]``, ``peer_group: {name,
+description, members: [{code, name}]}`` and ``principle_notes: {1-8: text}``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import date, datetime
+from typing import Any
+
+from marmot_dash.data import schema
+from marmot_dash.data.errors import DatasetError
+
+DEFAULT_DISCLOSURE_THRESHOLD = 5
+REQUIRED_KEYS = ("name", "area", "comparators", "levels", "illustrative")
+COMPARATOR_KEYS = ("code", "name", "area_type")
+CREDIT_KEYS = ("name", "publisher", "licence", "url")
+PEER_GROUP_KEYS = ("name", "description", "members")
+MEMBER_KEYS = ("code", "name")
+
+
+def parse_meta(raw: Any, file: str = schema.DATASET_FILE) -> dict:
+    """``dataset.yaml`` as read from YAML, checked key by key; defaults filled in
+    (``disclosure_threshold`` 5, ``sources`` and ``principle_notes`` empty) and
+    ``principle_notes`` keyed by int."""
+    if not isinstance(raw, Mapping):
+        raise DatasetError(file, "expected a mapping of keys (name, area, comparators, levels...)")
+    meta = {str(key): value for key, value in raw.items()}
+    _known(meta, tuple(_CHECKS), file)
+    for key in REQUIRED_KEYS:
+        if key not in meta:
+            raise DatasetError(file, "key missing", column=key)
+    meta.setdefault("disclosure_threshold", DEFAULT_DISCLOSURE_THRESHOLD)
+    meta.setdefault("sources", [])
+    meta.setdefault("principle_notes", {})
+    for key, check in _CHECKS.items():
+        if key in meta:
+            meta[key] = check(meta[key], file, key)
+    return meta
+
+
+def parse_credits(raw: Any, file: str, key: str = "sources") -> list[dict]:
+    """A list of source credits ``{name, publisher, licence, url}``: name required, the others
+    optional text, ``url`` empty or an http(s) address (it becomes a link in the footer)."""
+    credits = []
+    for row, item in enumerate(_list(raw, file, key, "{name, publisher, licence, url}"), 1):
+        where = f"{file} ({key})"
+        credit = _mapping(item, where, None, CREDIT_KEYS, row)
+        _text(credit.get("name"), where, "name", row)
+        for name in CREDIT_KEYS[1:]:
+            if not isinstance(credit.get(name, ""), str):
+                raise DatasetError(where, f"expected text, found {_brief(credit[name])}",
+                                   row=row, column=name)
+        url = credit.get("url")
+        if url and not url.startswith(("https://", "http://")):
+            raise DatasetError(where, f"expected an http(s) address, found {_brief(url)}",
+                               row=row, column="url")
+        credits.append(credit)
+    return credits
+
+
+# --- one check per key ---------------------------------------------------------------------
+
+
+def _name(value: Any, file: str, key: str) -> str:
+    return _text(value, file, key)
+
+
+def _area(value: Any, file: str, key: str) -> dict:
+    area = _mapping(value, file, key, MEMBER_KEYS)
+    for name in MEMBER_KEYS:
+        _text(area.get(name), file, f"{key}.{name}")
+    return area
+
+
+def _comparators(value: Any, file: str, key: str) -> list[dict]:
+    items = _list(value, file, key, "{code, name, area_type}")
+    return [_mapping(item, f"{file} ({key})", None, COMPARATOR_KEYS, row)
+            for row, item in enumerate(items, 1)]  # values checked by the comparators schema
+
+
+def _levels(value: Any, file: str, key: str) -> list[str]:
+    expected = f"expected a list of {', '.join(schema.SMALL_AREA_LEVELS)}"
+    levels = _list(value, file, key, ", ".join(schema.SMALL_AREA_LEVELS))
+    if not all(isinstance(level, str) and level in schema.SMALL_AREA_LEVELS for level in levels):
+        raise DatasetError(file, expected, column=key)
+    if len(set(levels)) != len(levels):
+        raise DatasetError(file, f"{expected}, each once", column=key)
+    return levels
+
+
+def _bool(value: Any, file: str, key: str) -> bool:
+    if not isinstance(value, bool):
+        raise DatasetError(file, "expected true or false", column=key)
+    return value
+
+
+def _built_at(value: Any, file: str, key: str) -> str | date:
+    if isinstance(value, date):  # YAML reads an unquoted timestamp as a date or datetime
+        return value
+    try:
+        datetime.fromisoformat(_text(value, file, key))
+    except ValueError:
+        raise DatasetError(file, f"expected an ISO 8601 time, found {_brief(value)}",
+                           column=key) from None
+    return value
+
+
+def _whole(value: Any, file: str, key: str) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise DatasetError(file, "expected a whole number >= 0", column=key)
+    return value
+
+
+def _build_notes(value: Any, file: str, key: str) -> list[str]:
+    notes = _list(value, file, key, "text")
+    for row, note in enumerate(notes, 1):
+        _text(note, f"{file} ({key})", None, row)
+    return notes
+
+
+def _peer_group(value: Any, file: str, key: str) -> dict:
+    group = _mapping(value, file, key, PEER_GROUP_KEYS)
+    for name in PEER_GROUP_KEYS:
+        if name not in group:
+            raise DatasetError(file, "key missing", column=f"{key}.{name}")
+    _text(group["name"], file, f"{key}.name")
+    if not isinstance(group["description"], str):
+        raise DatasetError(file, "expected text", column=f"{key}.description")
+    where = f"{file} ({key}.members)"
+    for row, member in enumerate(_list(group["members"], file, f"{key}.members", "{code, name}"),
+                                 1):
+        member = _mapping(member, where, None, MEMBER_KEYS, row)
+        for name in MEMBER_KEYS:
+            _text(member.get(name), where, name, row)
+    return group
+
+
+def _principle_notes(value: Any, file: str, key: str) -> dict[int, str]:
+    if not isinstance(value, Mapping):
+        raise DatasetError(file, "expected a mapping of principle (1-8) to text", column=key)
+    notes = {}
+    for number, note in value.items():
+        principle = int(number) if isinstance(number, str) and number.isdigit() else number
+        if isinstance(principle, bool) or principle not in schema.PRINCIPLE_IDS:
+            raise DatasetError(file, f"expected principles 1-8 as keys, found {_brief(number)}",
+                               column=key)
+        notes[principle] = _text(note, file, f"{key}.{principle}")
+    return notes
+
+
+_CHECKS: dict[str, Callable[[Any, str, str], Any]] = {
+    "name": _name,
+    "area": _area,
+    "comparators": _comparators,
+    "levels": _levels,
+    "illustrative": _bool,
+    "built_at": _built_at,
+    "seed": _whole,
+    "disclosure_threshold": _whole,
+    "sources": parse_credits,
+    "build_notes": _build_notes,
+    "peer_group": _peer_group,
+    "principle_notes": _principle_notes,
+}
+
+
+# --- building blocks -----------------------------------------------------------------------
+
+
+def _known(mapping: Mapping, keys: tuple[str, ...], file: str, parent: str | None = None,
+           row: int | None = None) -> None:
+    unknown = [str(key) for key in mapping if str(key) not in keys]
+    if unknown:
+        name = f"{parent}.{unknown[0]}" if parent else unknown[0]
+        raise DatasetError(file, f"unknown key (expected {', '.join(keys)})", row=row,
+                           column=name)
+
+
+def _mapping(value: Any, file: str, key: str | None, keys: tuple[str, ...],
+             row: int | None = None) -> dict:
+    if not isinstance(value, Mapping):
+        raise DatasetError(file, f"expected a mapping {{{', '.join(keys)}}}", row=row,
+                           column=key)
+    _known(value, keys, file, key, row)
+    return {str(name): item for name, item in value.items()}
+
+
+def _list(value: Any, file: str, key: str, items: str) -> list:
+    if not isinstance(value, list):
+        raise DatasetError(file, f"expected a list of {items}", column=key)
+    return value
+
+
+def _text(value: Any, file: str, key: str | None, row: int | None = None) -> str:
+    if not isinstance(value, str) or not value.strip():
+        shown = "nothing" if value is None else _brief(value)
+        raise DatasetError(file, f"expected text, found {shown}", row=row, column=key)
+    return value
+
+
+def _brief(value: Any, limit: int = 40) -> str:
+    """A found value as shown in an error: its repr, cut short (a file may hold anything)."""
+    shown = repr(value)
+    return shown if len(shown) <= limit else shown[: limit - 3] + "..."
