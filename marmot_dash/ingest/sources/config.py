@@ -39,7 +39,9 @@ from marmot_dash.data.errors import DatasetError
 from marmot_dash.ingest.sources._common import GSS_CODE
 
 LEVELS = ("la", "ward", "msoa", "lsoa")
-INDICATOR_KINDS = ("fingertips", "council")
+# census_long, census_wide, dwp_statxplore, ons_hle: small-area sources (ingest/small_areas.py)
+SMALL_AREA_KINDS = ("census_long", "census_wide", "dwp_statxplore", "ons_hle")
+INDICATOR_KINDS = ("fingertips", "council", *SMALL_AREA_KINDS)
 COMPARATOR_TYPES = ("england", "region", "comparator")
 DEFAULT_PRINCIPLE = 6  # Fingertips is the public-health (ill-health prevention) source
 
@@ -70,6 +72,8 @@ class Sources:
     themes: Path | None
     simplify_m: float
     credits: tuple[dict, ...]
+    # false: leave out the small-area indicator entries (a geography they were not published on)
+    small_area_indicators: bool = True
 
 
 def read_sources(path: str | Path) -> Sources:
@@ -117,6 +121,7 @@ def read_sources(path: str | Path) -> Sources:
         themes=_resolve(raw["themes"], path) if raw.get("themes") else None,
         simplify_m=float(geography.get("simplify_m", 10)),
         credits=tuple(_list(raw, "sources", file)),
+        small_area_indicators=bool(raw.get("small_area_indicators", True)),
     )
 
 
@@ -174,6 +179,12 @@ def _spec(raw: Any, sources_path: Path, file: str, where: str, key: str = "path"
     if not path.exists():
         raise DatasetError(file, f"file not found: {path}", column=f"{where}.{key}")
     return FileSpec(path, {k: v for k, v in raw.items() if k != key})
+
+
+def option_file(raw: Any, sources: Sources, where: str) -> FileSpec:
+    """A file an indicator entry's option names (a denominator, an authority table), resolved
+    and checked like every other path of the sources file."""
+    return _spec(raw, sources.path, str(sources.path), where)
 
 
 def _indicator(raw: Any, sources_path: Path, file: str, index: int) -> FileSpec:
