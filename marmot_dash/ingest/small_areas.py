@@ -121,7 +121,8 @@ def small_area_rows(spec: FileSpec, sources: Sources, areas: pd.DataFrame
     for breakdown, column, labels in GROUPS:
         if groups[column].isna().any():
             continue
-        summed = _summed(keyed, groups[column].astype(int), "la")
+        summed = _summed(keyed, groups[column].astype(int), "la").sort_values(
+            ["period_sort", "area_code"], kind="stable")
         rows.append(summed.assign(
             breakdown=breakdown, category_sort=summed["area_code"].astype(int),
             category=summed["area_code"].map(lambda k, labels=labels: labels[int(k) - 1]),
