@@ -66,6 +66,8 @@ def guess_kind(path: Path) -> str:
         return "deprivation"
     if any("population" in name or "residents" in name for name in cells):
         return "population"
+    if {"lsoa21_code", "msoa21_code"} & cells:
+        return "census_wide"
     raise DatasetError(str(path), "cannot tell what kind of source this is: pass the kind "
                                   f"(one of {', '.join(KINDS)})", row=1)
 
@@ -76,8 +78,8 @@ def _small_area_kind(cells: set[str]) -> str | None:
         return "dwp_statxplore"
     if {"hle_years", "dfle_years"} & cells:
         return "ons_hle"
-    if {"lsoa21_code", "msoa21_code"} & cells:
-        return "census_long" if "n" in cells else "census_wide"
+    if {"lsoa21_code", "msoa21_code"} & cells and "n" in cells:
+        return "census_long"
     return None
 
 
