@@ -100,7 +100,8 @@ def validate(
     kind: Annotated[
         str | None,
         typer.Option(help="Source kind (sources, fingertips, council, catalogue, boundaries, "
-                          "deprivation, lookup, population, themes); guessed when omitted."),
+                          "deprivation, lookup, population, themes, census_long, census_wide, "
+                          "dwp_statxplore, ons_hle); guessed when omitted."),
     ] = None,
 ) -> None:
     """Check datasets (folders) or source files; print the first problem of each and exit 1."""

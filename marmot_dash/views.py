@@ -24,6 +24,7 @@ import plotly.graph_objects as go
 from marmot_dash.data.schema import (
     COHORT_BREAKDOWNS,
     DEPRIVATION_BREAKDOWNS,
+    DEPRIVATION_GROUPS,
     PRINCIPLE_IDS,
     VALUE_COLUMNS,
 )
@@ -561,7 +562,9 @@ def _deprivation_view(store, indicator: Mapping) -> ViewResult:
         baseline = baseline if len(baseline) else None
     index = deprivation_sii(store, indicator, latest)
     fig = build_deprivation(latest, indicator=indicator, sii=index, baseline=baseline)
-    quantile = "decile" if breakdown == "deprivation_decile" else "quintile"
+    quantile = "decile" if DEPRIVATION_GROUPS[breakdown] == 10 else "quintile"
+    if breakdown.startswith("local_"):  # small areas ranked within the authority
+        quantile = f"{quantile} within {store.area_name}"
     fig = _framed(store, fig, indicator, f"{_name(indicator)}: by deprivation {quantile}",
                   f"{store.area_name}, {latest['period'].iloc[0]}; 1 = most deprived")
     table = pd.concat([t for t in (latest, baseline) if t is not None], ignore_index=True)

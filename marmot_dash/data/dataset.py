@@ -238,6 +238,11 @@ def values_schema(
         known = frame["area_code"].isin(known_small_areas).to_numpy(dtype=bool)
         return pd.Series(~small | known, index=frame.index)
 
+    def deprivation_group_known(frame: pd.DataFrame) -> pd.Series:
+        groups = frame["breakdown"].map(schema.DEPRIVATION_GROUPS)
+        sort = _numbers(frame["category_sort"])
+        return groups.isna() | ((sort >= 1) & (sort <= groups))
+
     def count_within_denominator(frame: pd.DataFrame) -> pd.Series:
         proportion = frame["indicator_id"].isin(proportions).to_numpy(dtype=bool)
         return ~(pd.Series(proportion, index=frame.index)
@@ -275,6 +280,8 @@ def values_schema(
                        count_within_denominator),
             _row_check("area_code", "expected a small-area code listed in areas.parquet",
                        small_area_known),
+            _row_check("category_sort", "expected a deprivation group 1 (most deprived) to 10 "
+                       "for deciles, to 5 for quintiles", deprivation_group_known),
         ],
         unique=list(schema.VALUE_KEY),
         report_duplicates="exclude_first",

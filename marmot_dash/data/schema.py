@@ -27,9 +27,16 @@ AREA_TYPES = ("england", "region", "la", "comparator", "ward", "lsoa", "msoa")
 SMALL_AREA_LEVELS = ("ward", "lsoa", "msoa")
 
 # Breakdowns: "total" is the whole population; the others are cohort or deprivation splits.
-BREAKDOWNS = ("total", "sex", "age", "ethnicity", "deprivation_decile", "deprivation_quintile")
+# deprivation_decile/quintile are NATIONAL IMD groups of the small areas; the local_ ones rank
+# the authority's small areas within the authority (areas.parquet local_decile/local_quintile).
+BREAKDOWNS = ("total", "sex", "age", "ethnicity", "deprivation_decile", "deprivation_quintile",
+              "local_deprivation_decile", "local_deprivation_quintile")
 COHORT_BREAKDOWNS = ("sex", "age", "ethnicity")
-DEPRIVATION_BREAKDOWNS = ("deprivation_decile", "deprivation_quintile")
+DEPRIVATION_BREAKDOWNS = ("deprivation_decile", "deprivation_quintile",
+                          "local_deprivation_decile", "local_deprivation_quintile")
+# Number of groups of each deprivation breakdown (category_sort 1 = most deprived .. n).
+DEPRIVATION_GROUPS = {"deprivation_decile": 10, "deprivation_quintile": 5,
+                      "local_deprivation_decile": 10, "local_deprivation_quintile": 5}
 TOTAL_CATEGORY = "Total"
 
 # ONS five-group ethnicity categories (the simulator's and the cohort view's order).

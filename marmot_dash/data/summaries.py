@@ -34,8 +34,9 @@ SPARKLINE_POINTS = 10
 # Monte Carlo repetitions for the SII limits of the summaries (a fixed seed keeps them stable).
 SII_REPETITIONS = 10_000
 SII_SEED = 2026
-# Deprivation breakdown used for the gap and SII: deciles when the dataset has them.
-DEPRIVATION_PREFERENCE = ("deprivation_decile", "deprivation_quintile")
+# Deprivation breakdown used for the gap and SII: national deciles when the dataset has them,
+# then national quintiles, then the local (within-authority) deciles and quintiles.
+DEPRIVATION_PREFERENCE = schema.DEPRIVATION_BREAKDOWNS
 
 # compare.change_since_baseline labels -> change_judgement (no polarity: not judged).
 CHANGE_JUDGEMENTS = {
@@ -147,7 +148,7 @@ def quantile_populations(store: Store, rows: pd.DataFrame) -> np.ndarray:
     denominators = rows["denominator"].to_numpy(dtype=float)
     if np.all(np.isfinite(denominators) & (denominators > 0)):
         return denominators
-    column = "local_decile" if rows["breakdown"].iloc[0] == "deprivation_decile" \
+    column = "local_decile" if schema.DEPRIVATION_GROUPS.get(rows["breakdown"].iloc[0]) == 10 \
         else "local_quintile"
     for level in reversed(store.levels):
         areas = store.areas(level)

@@ -48,7 +48,7 @@ from marmot_dash.data.errors import DatasetError
 from marmot_dash.data.geography import Comparator, Geography
 from marmot_dash.data.principles import PRINCIPLES
 from marmot_dash.ingest.sources.boundaries import read_boundaries, to_feature_collection
-from marmot_dash.ingest.sources.config import FileSpec, Sources, read_sources
+from marmot_dash.ingest.sources.config import SMALL_AREA_KINDS, FileSpec, Sources, read_sources
 from marmot_dash.ingest.sources.council import read_catalogue, read_council_values
 from marmot_dash.ingest.sources.fingertips import read_fingertips
 from marmot_dash.ingest.sources.imd import read_deprivation
@@ -124,7 +124,9 @@ def _areas(sources: Sources, layers: dict) -> pd.DataFrame:
     if finest != "ward" and "ward" in frames:
         _ward_deprivation(sources, frames["ward"], frames[finest])
     for level, frame in frames.items():
-        if level not in (finest, "ward"):
+        if level == "msoa" and finest == "lsoa" and "msoa" not in sources.deprivation:
+            _msoa_deprivation(sources, frame, frames["lsoa"])
+        elif level not in (finest, "ward"):
             frame["population"] = np.nan
             _deprivation(sources, frame, level)
         _local_quantiles(frame)
@@ -242,6 +244,24 @@ def _ward_deprivation(sources: Sources, wards: pd.DataFrame, small: pd.DataFrame
     wards["imd_rank"] = wards["imd_decile"] = np.nan
 
 
+def _msoa_deprivation(sources: Sources, msoas: pd.DataFrame, lsoas: pd.DataFrame) -> None:
+    """MSOA population (sum of its LSOAs) and score (their population-weighted mean score);
+    MSOAs have no national rank or decile (MHCLG ranks LSOAs only)."""
+    from marmot_dash.ingest.small_areas import msoa_of_lsoa, successors
+
+    parent = msoa_of_lsoa(lsoas["area_name"], msoas, successors(sources),
+                          str(sources.boundaries["lsoa"].path)).to_numpy()
+    weight = lsoas["population"].fillna(1.0)
+    msoas["population"] = msoas["area_code"].map(
+        lsoas["population"].groupby(parent).sum(min_count=1)).to_numpy(dtype="float64")
+    if lsoas["imd_score"].notna().all():
+        score = (lsoas["imd_score"] * weight).groupby(parent).sum() / weight.groupby(parent).sum()
+        msoas["imd_score"] = msoas["area_code"].map(score).to_numpy(dtype="float64")
+    else:
+        msoas["imd_score"] = np.nan
+    msoas["imd_rank"] = msoas["imd_decile"] = np.nan
+
+
 def _local_quantiles(frame: pd.DataFrame) -> None:
     """Local quintile and decile (1 = most deprived within the authority); left empty where
     a level has fewer areas than quantiles."""
@@ -321,9 +341,15 @@ def _values(
     frames, derived, notes = [], [], []
     for spec in sources.indicators:
         _step(bar, f"indicators: {spec.path.name}")
-        if spec.options["kind"] == "fingertips":
+        kind = spec.options["kind"]
+        if kind in SMALL_AREA_KINDS and not sources.small_area_indicators:
+            notes.append(f"{spec.path.name}: left out (small_area_indicators: false)")
+            continue
+        if kind == "fingertips":
             frame, rows, note = _fingertips(spec, catalogue, area_types)
             derived.append(rows)
+        elif kind in SMALL_AREA_KINDS:
+            frame, note = _small_areas(spec, sources, geography, catalogue)
         else:
             frame, note = _council(spec, catalogue, area_types)
         notes += note
@@ -342,6 +368,18 @@ def _values(
     used = catalogue["indicator_id"].isin(values["indicator_id"]) | ~catalogue[
         "indicator_id"].str.startswith("fingertips_")
     return values[list(schema.VALUE_COLUMNS)], catalogue.loc[used], notes
+
+
+def _small_areas(spec: FileSpec, sources: Sources, geography: Geography,
+                 catalogue: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    from marmot_dash.ingest.small_areas import small_area_rows
+
+    frame, notes = small_area_rows(spec, sources, geography.areas)
+    indicator = frame["indicator_id"].iloc[0]
+    if indicator not in set(catalogue["indicator_id"]):
+        raise DatasetError(str(sources.path), f"indicator {indicator!r} is in no catalogue file",
+                           column=f"indicators ({spec.path.name}).indicator")
+    return frame, notes
 
 
 def _area_types(sources: Sources, geography: Geography) -> dict[str, str]:

@@ -12,7 +12,7 @@ from marmot_dash.ingest.build import check_sources
 from marmot_dash.ingest.sources._common import head_cells, normalise
 
 KINDS = ("sources", "fingertips", "council", "catalogue", "boundaries", "deprivation", "lookup",
-         "population", "themes")
+         "population", "themes", "census_long", "census_wide", "dwp_statxplore", "ons_hle")
 BOUNDARY_SUFFIXES = (".geojson", ".json", ".gpkg", ".shp")
 
 
@@ -54,6 +54,9 @@ def guess_kind(path: Path) -> str:
     for kind, needed in signatures:
         if all(normalise(name) in cells for name in needed):
             return kind
+    small_area = _small_area_kind(cells)
+    if small_area:
+        return small_area
     if any(name.startswith(("wd", "ward_code")) for name in cells) and len(
             [c for c in cells if c.endswith(("cd", "code"))]) >= 2:
         return "lookup"
@@ -61,8 +64,21 @@ def guess_kind(path: Path) -> str:
         return "deprivation"
     if any("population" in name or "residents" in name for name in cells):
         return "population"
+    if {"lsoa21_code", "msoa21_code"} & cells:
+        return "census_wide"
     raise DatasetError(str(path), "cannot tell what kind of source this is: pass the kind "
                                   f"(one of {', '.join(KINDS)})", row=1)
+
+
+def _small_area_kind(cells: set[str]) -> str | None:
+    """Census 2021 long or wide small-area tables, Stat-Xplore wide tables, ONS HLE tables."""
+    if any(name.endswith("_annotations") for name in cells):
+        return "dwp_statxplore"
+    if {"hle_years", "dfle_years"} & cells:
+        return "ons_hle"
+    if {"lsoa21_code", "msoa21_code"} & cells and "n" in cells:
+        return "census_long"
+    return None
 
 
 def _sources(path: Path) -> None:
@@ -94,4 +110,8 @@ _READERS: dict[str, Callable[[Path], object]] = {
     "deprivation": _reader("imd", "read_deprivation"),
     "lookup": _reader("lookups", "read_lookup"),
     "population": _reader("population", "read_population"),
+    "census_long": _reader("census_long", "read_census_long"),
+    "census_wide": _reader("census_wide", "read_census_wide"),
+    "dwp_statxplore": _reader("statxplore", "read_statxplore"),
+    "ons_hle": _reader("ons_hle_areas", "read_ons_hle"),
 }

@@ -37,7 +37,9 @@ def test_counts_of_wards_and_small_areas(luton) -> None:
     counts = dataset.areas["level"].value_counts()
     assert (counts["ward"], counts["lsoa"], counts["la"]) == (wards, lsoas, 1)
     assert dataset.meta["illustrative"] is False
-    assert dataset.meta["levels"] == ["ward", "lsoa"]
+    # the MSOA 2011 level (DWP and ONS small-area tables) is in the current ward pattern only
+    assert dataset.meta["levels"] == (["ward", "msoa", "lsoa"] if name == "sources.yaml"
+                                      else ["ward", "lsoa"])
 
 
 def test_deciles_equal_the_imd_file(luton, luton_dir: Path) -> None:
@@ -64,6 +66,9 @@ def test_every_lsoa_nested_in_a_ward(luton) -> None:
 def test_fingertips_sample_rows_with_breakdowns(luton, luton_dir: Path) -> None:
     _, dataset = luton
     values = dataset.values
+    sample_ids = dataset.indicators.loc[dataset.indicators["fingertips_id"].notna(),
+                                        "indicator_id"]
+    values = values[values["indicator_id"].isin(sample_ids)]
     assert set(values["area_type"]) == {"england"}
     assert set(values["breakdown"]) == {"total", "sex", "age", "ethnicity",
                                         "deprivation_decile", "deprivation_quintile"}
@@ -107,9 +112,9 @@ def test_load_geography_for_the_simulator() -> None:
     shared_path("data", "luton")
     geography = load_geography(EXAMPLES / "sources.yaml")
     assert geography.area_code == "E06000032"
-    assert geography.levels == ("ward", "lsoa")
+    assert geography.levels == ("ward", "msoa", "lsoa")
     assert {c.area_type for c in geography.comparators} == {"england", "region"}
-    assert set(geography.boundaries) == {"la", "ward", "lsoa"}
+    assert set(geography.boundaries) == {"la", "ward", "msoa", "lsoa"}
     assert geography.areas["imd_score"][geography.areas["level"] == "lsoa"].notna().all()
 
 

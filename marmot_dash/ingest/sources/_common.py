@@ -390,3 +390,58 @@ def head_cells(path: str | Path) -> set[str]:
         rows = _csv_head(path.read_bytes()[:HEAD_BYTES].decode("utf-8", errors="replace"),
                          path)
     return {normalise(cell) for row in rows for cell in row if str(cell).strip()}
+
+
+MAX_CELLS_BYTES = 64 << 20  # read_cells holds the whole file as Python strings
+
+
+def read_cells(path: str | Path, required: Sequence[Required]) -> Table:
+    """Read a small CSV whose rows may be ragged or whose header repeats a name, with the csv
+    module (``read_table`` refuses both): Stat-Xplore tables end every line with a comma and
+    have one-cell heading and footer rows; ONS tables repeat "Lower 95 % confidence interval".
+
+    The header is found as in ``read_table``; a repeated header name is numbered ("... (2)"),
+    an empty one is ``unnamed_<n>``. Short rows are padded with empty cells and cells beyond the
+    header's width are dropped when empty (a row with more filled cells than the header is
+    refused); rows of empty cells are not records.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise DatasetError(str(path), "file not found")
+    size = path.stat().st_size
+    if size == 0:
+        raise DatasetError(str(path), "the file is empty", row=1)
+    if size > MAX_CELLS_BYTES:
+        raise DatasetError(str(path), f"file larger than {MAX_CELLS_BYTES >> 20} MiB")
+    raw = path.read_bytes()
+    text = _decode(raw[len(UTF8_BOM):] if raw.startswith(UTF8_BOM) else raw, path)
+    reader = csv.reader(io.StringIO(text), strict=True)
+    rows: list[list[str]] = []
+    try:
+        rows.extend(reader)
+    except csv.Error as error:
+        raise DatasetError(str(path), f"cannot parse CSV ({error}; is the file truncated?)",
+                           row=reader.line_num) from None
+    header_index = _header_index(rows[:HEADER_SEARCH_ROWS], required, path)
+    header = [cell.strip() for cell in rows[header_index]]
+    while header and not header[-1]:
+        header.pop()
+    seen: dict[str, int] = {}
+    for i, cell in enumerate(header):
+        key = normalise(cell) or f"unnamed_{i + 1}"
+        seen[key] = seen.get(key, 0) + 1
+        header[i] = (cell or f"unnamed_{i + 1}") + (f" ({seen[key]})" if seen[key] > 1 else "")
+    width = len(header)
+    body, positions = [], []
+    for position, row in enumerate(rows[header_index + 1:]):
+        if any(cell.strip() for cell in row[width:]):
+            raise DatasetError(str(path), f"too many cells: {len(row)} where the header has "
+                               f"{width}", row=header_index + 2 + position)
+        if any(cell.strip() for cell in row):
+            body.append(_pad(row, width))
+            positions.append(position)
+    frame = pd.DataFrame(body, columns=header, index=positions, dtype=str)
+    table = Table(path, frame, header_index + 1)
+    if frame.empty:
+        raise table.error("the file has a header but no data rows", position=0)
+    return table

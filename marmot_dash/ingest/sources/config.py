@@ -39,20 +39,27 @@ from marmot_dash.data.yamlfile import read_yaml
 from marmot_dash.ingest.sources._common import GSS_CODE
 
 LEVELS = ("la", "ward", "msoa", "lsoa")
-INDICATOR_KINDS = ("fingertips", "council")
+# census_long, census_wide, dwp_statxplore, ons_hle: small-area sources (ingest/small_areas.py)
+SMALL_AREA_KINDS = ("census_long", "census_wide", "dwp_statxplore", "ons_hle")
+INDICATOR_KINDS = ("fingertips", "council", *SMALL_AREA_KINDS)
 COMPARATOR_TYPES = ("england", "region", "comparator")
 DEFAULT_PRINCIPLE = 6  # Fingertips is the public-health (ill-health prevention) source
 # The keys of a sources file, of its geography, and the options of each kind of file entry:
 # anything else is refused with its name (a typo must not silently drop a setting).
 TOP_KEYS = ("name", "area", "comparators", "geography", "deprivation", "population", "catalogue",
-            "indicators", "themes", "sources", "extends")
+            "indicators", "themes", "sources", "extends", "small_area_indicators")
 GEOGRAPHY_KEYS = ("simplify_m", *LEVELS, "lookup")
-BOUNDARY_OPTIONS = ("boundaries", "code_field", "name_field", "crs")
+BOUNDARY_OPTIONS = ("boundaries", "code_field", "name_field", "crs", "successors")
 LOOKUP_OPTIONS = ("path", "from", "to", "to_name")
 DEPRIVATION_OPTIONS = ("path", "columns")
 POPULATION_OPTIONS = ("path", "code", "value")
 CATALOGUE_OPTIONS = ("path", "sheet")
-INDICATOR_OPTIONS = ("path", "kind", "principle", "exclude_indicators", "sheet")
+INDICATOR_OPTIONS = ("path", "kind", "principle", "exclude_indicators", "sheet",
+                     # small-area kinds (ingest/small_areas.py)
+                     "indicator", "category", "numerator", "denominator", "authority", "months",
+                     "period")
+# A file an indicator entry's option names: a denominator table or the authority's own table.
+OPTION_FILE_OPTIONS = ("path", "column")
 
 
 @dataclass(frozen=True)
@@ -81,6 +88,8 @@ class Sources:
     themes: Path | None
     simplify_m: float
     credits: tuple[dict, ...]
+    # false: leave out the small-area indicator entries (a geography they were not published on)
+    small_area_indicators: bool = True
 
 
 def read_sources(path: str | Path) -> Sources:
@@ -133,6 +142,7 @@ def read_sources(path: str | Path) -> Sources:
         themes=_resolve(_text(raw, "themes", file, None), path) if raw.get("themes") else None,
         simplify_m=_simplify_m(geography.get("simplify_m", 10), file),
         credits=tuple(parse_credits(raw.get("sources") or [], file)),
+        small_area_indicators=_flag(raw, "small_area_indicators", file),
     )
 
 
@@ -176,6 +186,13 @@ def _text(raw: dict, key: str, file: str, parent: str | None) -> str:
     return value.strip()
 
 
+def _flag(raw: dict, key: str, file: str) -> bool:
+    value = raw.get(key, True)
+    if not isinstance(value, bool):
+        raise DatasetError(file, "expected true or false", column=key)
+    return value
+
+
 def _known(raw: dict, keys: tuple[str, ...], file: str, parent: str | None) -> None:
     unknown = [str(key) for key in raw if str(key) not in keys]
     if unknown:
@@ -204,6 +221,12 @@ def _spec(raw: Any, sources_path: Path, file: str, where: str, options: tuple[st
     if not path.exists():
         raise DatasetError(file, f"file not found: {path}", column=f"{where}.{key}")
     return FileSpec(path, {k: v for k, v in raw.items() if k != key})
+
+
+def option_file(raw: Any, sources: Sources, where: str) -> FileSpec:
+    """A file an indicator entry's option names (a denominator, an authority table), resolved
+    and checked like every other path of the sources file."""
+    return _spec(raw, sources.path, str(sources.path), where, OPTION_FILE_OPTIONS)
 
 
 def _indicator(raw: Any, sources_path: Path, file: str, index: int) -> FileSpec:

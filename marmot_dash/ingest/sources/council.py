@@ -94,7 +94,7 @@ def _category_sort(frame: pd.DataFrame) -> pd.Series:
     = 1) or as numbers, Male before Female, age bands by their lower bound, else 0."""
     def sort(breakdown: str, category: str) -> int:
         if breakdown in schema.DEPRIVATION_BREAKDOWNS:
-            word = breakdown.removeprefix("deprivation_")
+            word = breakdown.rsplit("_", 1)[-1]  # decile or quintile, national or local
             return int(category) if category.isdigit() else deprivation_rank(category, word) or 0
         if breakdown == "sex":
             return SEX_ORDER.get(category, 3)
