@@ -27,8 +27,11 @@ AREA_TYPES = ("england", "region", "la", "comparator", "ward", "lsoa", "msoa")
 SMALL_AREA_LEVELS = ("ward", "lsoa", "msoa")
 
 # Breakdowns: "total" is the whole population; the others are cohort or deprivation splits.
-BREAKDOWNS = ("total", "sex", "age", "ethnicity", "deprivation_decile", "deprivation_quintile")
-COHORT_BREAKDOWNS = ("sex", "age", "ethnicity")
+# pupil_group: pupils by eligibility for free school meals or being looked after (DfE's
+# published groups, e.g. persistent absence), with "All pupils" as the reference category.
+BREAKDOWNS = ("total", "sex", "age", "ethnicity", "pupil_group", "deprivation_decile",
+              "deprivation_quintile")
+COHORT_BREAKDOWNS = ("sex", "age", "ethnicity", "pupil_group")
 DEPRIVATION_BREAKDOWNS = ("deprivation_decile", "deprivation_quintile")
 TOTAL_CATEGORY = "Total"
 
@@ -57,6 +60,7 @@ INDICATOR_COLUMNS = (
     "target_period",  # period label or empty
     "definition",
     "source_url",
+    "publisher",  # who published the figures and through which service (may be empty)
     "fingertips_id",  # Int64 or empty
 )
 
