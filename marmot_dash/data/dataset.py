@@ -201,6 +201,7 @@ def indicators_schema() -> pa.DataFrameSchema:
             "target_period": _text(nullable=True),
             "definition": _text(nullable=True),
             "source_url": _text(nullable=True),
+            "publisher": _text(nullable=True),
             "fingertips_id": _number("Int64", coerce=True),
         },
         report_duplicates="exclude_first",
@@ -471,6 +472,8 @@ def _read_indicators(directory: Path) -> pd.DataFrame:
     except (OSError, UnicodeDecodeError, pd.errors.ParserError) as error:
         raise DatasetError(file, f"cannot read CSV: {error}") from error
     limits.check_rows(len(frame), limits.MAX_INDICATORS, file)
+    if "publisher" not in frame:  # datasets built before the column existed
+        frame["publisher"] = pd.Series(pd.NA, index=frame.index, dtype="str")
     _missing_columns(frame, schema.INDICATOR_COLUMNS, file)
     return _validate(frame, indicators_schema(), file, row_offset=2)
 

@@ -29,9 +29,11 @@ SMALL_AREA_LEVELS = ("ward", "lsoa", "msoa")
 # Breakdowns: "total" is the whole population; the others are cohort or deprivation splits.
 # deprivation_decile/quintile are NATIONAL IMD groups of the small areas; the local_ ones rank
 # the authority's small areas within the authority (areas.parquet local_decile/local_quintile).
-BREAKDOWNS = ("total", "sex", "age", "ethnicity", "deprivation_decile", "deprivation_quintile",
-              "local_deprivation_decile", "local_deprivation_quintile")
-COHORT_BREAKDOWNS = ("sex", "age", "ethnicity")
+# pupil_group: pupils by eligibility for free school meals or being looked after (DfE's
+# published groups, e.g. persistent absence), with "All pupils" as the reference category.
+BREAKDOWNS = ("total", "sex", "age", "ethnicity", "pupil_group", "deprivation_decile",
+              "deprivation_quintile", "local_deprivation_decile", "local_deprivation_quintile")
+COHORT_BREAKDOWNS = ("sex", "age", "ethnicity", "pupil_group")
 DEPRIVATION_BREAKDOWNS = ("deprivation_decile", "deprivation_quintile",
                           "local_deprivation_decile", "local_deprivation_quintile")
 # Number of groups of each deprivation breakdown (category_sort 1 = most deprived .. n).
@@ -64,6 +66,7 @@ INDICATOR_COLUMNS = (
     "target_period",  # period label or empty
     "definition",
     "source_url",
+    "publisher",  # who published the figures and through which service (may be empty)
     "fingertips_id",  # Int64 or empty
 )
 

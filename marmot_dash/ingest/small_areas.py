@@ -28,7 +28,7 @@ from marmot_dash.data import schema
 from marmot_dash.data.errors import DatasetError
 from marmot_dash.ingest.sources._common import numbers, read_table, texts
 from marmot_dash.ingest.sources.config import FileSpec, Sources, option_file
-from marmot_dash.ingest.sources.periods import MONTHS, parse_period
+from marmot_dash.ingest.sources.periods import MONTH_NAMES, parse_heading
 
 DECILE_LABELS = ("Most deprived decile", "Second most deprived decile",
                  "Third more deprived decile", "Fourth more deprived decile",
@@ -181,7 +181,7 @@ def _known_areas(frame: pd.DataFrame, level: str, areas: pd.DataFrame, spec: Fil
 
 def _period(spec: FileSpec, sources: Sources, default: str) -> tuple[str, int]:
     text = str(spec.options.get("period", default))
-    period = parse_period(text)
+    period = parse_heading(text)
     if period is None:
         raise DatasetError(str(sources.path), f"period {text!r} not understood (e.g. 2021, "
                            "2014/15, 2009-2013)", column=f"indicators ({spec.path.name}).period")
@@ -258,8 +258,8 @@ def _months(frame: pd.DataFrame, spec: FileSpec, notes: list[str]) -> pd.DataFra
     every area is suppressed are left out."""
     months = spec.options.get("months")
     if months:
-        wanted = [MONTHS.index(str(m).lower()) + 1 for m in months
-                  if str(m).lower() in MONTHS]
+        wanted = [MONTH_NAMES.index(str(m).lower()) + 1 for m in months
+                  if str(m).lower() in MONTH_NAMES]
         if len(wanted) != len(months):
             raise DatasetError(str(spec.path), "months: expected month names such as November",
                                column="months")

@@ -65,9 +65,10 @@ def test_every_ward_and_small_area_has_every_indicator_every_year(demo, totals):
 
 def test_authority_has_every_breakdown_with_ordered_categories(demo):
     la = demo.values[demo.values["area_type"] == "la"]
-    # the simulator writes one set of deprivation groups (deprivation_decile/quintile)
-    local = {"local_deprivation_decile", "local_deprivation_quintile"}
-    assert set(la["breakdown"]) == set(schema.BREAKDOWNS) - local
+    # the simulator writes one set of deprivation groups (deprivation_decile/quintile) and no
+    # pupil_group (DfE's published pupil groups)
+    unmade = {"local_deprivation_decile", "local_deprivation_quintile", "pupil_group"}
+    assert set(la["breakdown"]) == set(schema.BREAKDOWNS) - unmade
     deciles = la[la["breakdown"] == "deprivation_decile"]
     labels = deciles.drop_duplicates("category_sort").set_index("category_sort")["category"]
     assert list(labels.index.sort_values()) == list(range(1, 11))

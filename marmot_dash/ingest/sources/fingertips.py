@@ -136,6 +136,8 @@ def _read_columns(table: Table) -> pd.DataFrame:
     frame["category"] = texts(table, col("Category"))
     first_bad(table, (frame["category_type"] != "") & (frame["category"] == ""),
               col("Category") or "Category", "a Category Type without a Category")
+    first_bad(table, (frame["category_type"] == "") & (frame["category"] != ""),
+              col("Category Type") or "Category Type", "a Category without a Category Type")
     frame["period"] = texts(table, col("Time period"), required=True)
     frame["period_sort"] = _period_sort(table, frame["period"])
     frame["value"] = numbers(table, col("Value"))

@@ -24,7 +24,7 @@ from marmot_dash.ingest.sources._common import (
     read_cells,
     texts,
 )
-from marmot_dash.ingest.sources.periods import parse_period
+from marmot_dash.ingest.sources.periods import parse_heading
 
 SUPPRESSED = ".."
 SUPPRESSED_NOTE = "'..' in Stat-Xplore: nil, negligible or suppressed"
@@ -46,7 +46,7 @@ def read_statxplore(path: str | Path) -> tuple[pd.DataFrame, Table]:
     for column in columns[1:]:
         if column.endswith(ANNOTATIONS) or column.startswith("unnamed_"):
             continue
-        period = parse_period(column)
+        period = parse_heading(column)
         if period is None:
             raise DatasetError(str(table.path), "period heading not understood (expected e.g. "
                                "2014/15, 2021/22 (p), November 2023)", row=table.header_row,
