@@ -57,7 +57,7 @@ def plain_text(markup: str | None) -> str:
     return html.unescape(_TAGS.sub("", markup or "")).strip()
 
 
-def _source_of(fig: go.Figure) -> str:
+def source_of(fig: go.Figure) -> str:
     for annotation in fig.layout.annotations:
         if annotation.name == "source":
             return plain_text(annotation.text).removeprefix("Source: ")
@@ -102,7 +102,7 @@ def write_pack(
                 name = f"{len(slides) + 1:02d}_{safe_name(indicator_id)}_{view}{suffix}.png"
                 (directory / name).write_bytes(figure_to_png(fig, width=width, height=height))
                 slides.append(Slide(name, plain_text(fig.layout.title.text), result.description,
-                                    _source_of(fig)))
+                                    source_of(fig)))
     notes = directory / NOTES_FILE
     notes.write_text(slide_notes(store, info, slides, skipped), encoding="utf-8")
     return Pack(directory, tuple(slides), notes, tuple(skipped))
