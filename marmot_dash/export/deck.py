@@ -24,8 +24,9 @@ from pptx import Presentation
 from pptx.util import Emu, Inches, Pt
 
 from marmot_dash.components.present_slides import build_slides
+from marmot_dash.data import Store, load_dataset
 from marmot_dash.data.errors import UserError
-from marmot_dash.data.run_sheets import RunSheet, Step, step_problem
+from marmot_dash.data.run_sheets import RunSheet, Step, load_run_sheet, step_problem
 from marmot_dash.export.pack import plain_text, safe_name, source_of
 from marmot_dash.export.png import SLIDE_HEIGHT, SLIDE_WIDTH, figure_to_png
 from marmot_dash.figures.slide import ILLUSTRATIVE_TEXT
@@ -80,6 +81,20 @@ def run_sheet_deck(sheet: RunSheet) -> Deck:
     return Deck(sheet.title, sheet.steps, subtitle="Event run sheet")
 
 
+def deck_for(data_dir: str | Path, *, principle: int | None = None,
+             run_sheet: str | None = None, out: str | Path | None = None) -> tuple[object, Deck]:
+    """The store of the dataset in ``data_dir`` and the deck of ``principle`` or of
+    ``run_sheet`` (exactly one), as the CLI asks; ``UserError`` for a bad choice or ``out``."""
+    if (principle is None) == (run_sheet is None):
+        raise UserError("Give either --principle N or --run-sheet NAME.")
+    if out is not None and Path(out).suffix.lower() != ".pptx":
+        raise UserError(f"The deck is a PowerPoint file: --out must end in .pptx (got {out}).")
+    store = Store(load_dataset(data_dir))
+    if run_sheet is not None:
+        return store, run_sheet_deck(load_run_sheet(data_dir, run_sheet))
+    return store, principle_deck(store, principle)
+
+
 def build_deck(store, deck: Deck, *, progress: Progress | None = None) -> bytes:
     """The deck as .pptx bytes; ``progress(done, total, what)`` is called before each chart.
 
@@ -112,11 +127,10 @@ def build_deck(store, deck: Deck, *, progress: Progress | None = None) -> bytes:
 
 
 def write_deck(store, deck: Deck, out: str | Path, *, progress: Progress | None = None) -> Path:
-    """Build the deck and write it to ``out``: built first, then written to a temporary file
-    beside ``out`` and renamed, so a failure leaves no partial file. ``UserError`` when the
-    folder is missing or cannot be written."""
+    """Build the deck and write it to ``out`` through a temporary file beside it, renamed when
+    complete, so a failure leaves no partial file. The folder is tried first (``UserError``
+    when it is missing or cannot be written), before the charts are drawn."""
     target = Path(out)
-    data = build_deck(store, deck, progress=progress)
     try:
         handle, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.",
                                         suffix=".tmp")
@@ -124,13 +138,14 @@ def write_deck(store, deck: Deck, out: str | Path, *, progress: Progress | None 
         raise UserError(f"Cannot write {target}: {error.strerror or error} "
                         f"({target.parent}).") from None
     try:
-        os.fchmod(handle, 0o644)  # mkstemp's 0600 would hide the deck from its reader
         with os.fdopen(handle, "wb") as file:
-            file.write(data)
+            os.fchmod(file.fileno(), 0o644)  # mkstemp's 0600 would hide the deck from others
+            file.write(build_deck(store, deck, progress=progress))
         os.replace(temp, target)
     except OSError as error:
-        Path(temp).unlink(missing_ok=True)
         raise UserError(f"Cannot write {target}: {error.strerror or error}.") from None
+    finally:
+        Path(temp).unlink(missing_ok=True)
     return target
 
 
