@@ -145,4 +145,5 @@ dash.register_page(
     title=title,
     name="Run sheet presentation",
     layout=layout,
+    order=1,  # matched before /present/<principle>, which would take "event/<name>" whole
 )
