@@ -171,8 +171,9 @@ def _title(slide, text: str) -> None:
             run.font.size = Pt(30)
 
 
-def _text_box(slide, lines: Sequence[str], top: int, height: int, size: int) -> None:
-    box = slide.shapes.add_textbox(MARGIN, top, DECK_WIDTH - 2 * MARGIN, height)
+def _text_box(slide, lines: Sequence[str], top: int, height: int, size: int, *,
+              left: int = MARGIN, width: int = DECK_WIDTH - 2 * MARGIN) -> None:
+    box = slide.shapes.add_textbox(left, top, width, height)
     frame = box.text_frame
     frame.word_wrap = True
     for index, line in enumerate(lines):
@@ -216,13 +217,14 @@ def _chart_slide(prs, store, step: Step, fig, result, *, second: bool) -> None:
     width = min(DECK_WIDTH - 2 * MARGIN, room * SLIDE_WIDTH // SLIDE_HEIGHT)
     height = width * SLIDE_HEIGHT // SLIDE_WIDTH
     png = figure_to_png(fig, width=SLIDE_WIDTH, height=SLIDE_HEIGHT)
-    picture = slide.shapes.add_picture(io.BytesIO(png), (DECK_WIDTH - width) // 2, top,
-                                       width, height)
+    left = (DECK_WIDTH - width) // 2
+    picture = slide.shapes.add_picture(io.BytesIO(png), left, top, width, height)
     alt = result.description if not second else f"{chart_title}. {result.description}"
     picture._element.nvPicPr.cNvPr.set("descr", alt)  # the picture's alt text
     picture.name = f"Chart: {chart_title}"
     source = " ".join([f"Source: {source_of(fig)}.", *_illustrative(store)])
-    _text_box(slide, [source], top + height + Inches(0.05), SOURCE_HEIGHT, 12)
+    _text_box(slide, [source], top + height + Inches(0.05), SOURCE_HEIGHT, 12, left=left,
+              width=width)
     slide.notes_slide.notes_text_frame.text = _notes(store, step, result)
 
 
