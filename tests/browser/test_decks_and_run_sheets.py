@@ -72,7 +72,7 @@ def test_slides_button_downloads_a_deck_made_in_the_background(
 
 
 def test_a_run_sheet_is_built_reordered_renamed_and_trimmed(
-    page, deck_site, wait_for_dash
+    page, deck_site, wait_for_dash, axe_violations
 ) -> None:
     base, data_dir, store = deck_site
     views = [(1, 0, "trend"), (1, 0, "deprivation"), (2, 0, "trend")]
@@ -84,6 +84,7 @@ def test_a_run_sheet_is_built_reordered_renamed_and_trimmed(
         page.get_by_label("Run sheet: choose one or type a new name").fill("Board event")
         page.get_by_role("button", name="Add this view").click()
         page.wait_for_selector(f"#run-sheet-add-status:has-text('Added as step {number}')")
+    assert axe_violations(page, ".page-tools") == []
     sheet = load_run_sheet(data_dir, "board-event")
     assert sheet.title == "Board event"
     assert [(s.principle, s.view) for s in sheet.steps] == [(1, "trend"), (1, "deprivation"),
@@ -93,6 +94,7 @@ def test_a_run_sheet_is_built_reordered_renamed_and_trimmed(
     wait_for_dash(page)
     steps = page.locator(".run-sheet-step")
     assert steps.count() == 3
+    assert axe_violations(page) == []
     page.get_by_role("button", name="Move up: step 2").click()
     page.wait_for_selector("#run-sheet-status:has-text('Moved step 2 up')")
     assert steps.nth(0).get_attribute("data-view") == "deprivation"
@@ -121,7 +123,7 @@ def test_a_run_sheet_is_built_reordered_renamed_and_trimmed(
 
 
 def test_present_event_keys_and_a_step_that_cannot_be_shown(
-    page, deck_site, wait_for_dash
+    page, deck_site, wait_for_dash, axe_violations
 ) -> None:
     base, data_dir, store = deck_site
     unknown = Step(3, "no-such-indicator", "trend", None, None, False, "A missing chart", "")
@@ -140,6 +142,7 @@ def test_present_event_keys_and_a_step_that_cannot_be_shown(
     assert page.locator("#present-title").text_content() == "Keys event"
     assert "Where we start" in page.locator("#present-position").text_content()
     assert page.locator(".present-chart").get_attribute("data-indicator") == steps[0].indicator
+    assert axe_violations(page) == []
     page.keyboard.press("ArrowRight")
     at(2)
     assert page.locator(".present-chart").get_attribute("data-view") == "deprivation"
