@@ -19,6 +19,7 @@ from dash import Dash, _callback, callback_context, html, set_props
 
 from marmot_dash.app_state import AppState, current_state, install
 from marmot_dash.auth import setup_auth
+from marmot_dash.background import background_manager
 from marmot_dash.components.banner import illustrative_banner
 from marmot_dash.components.footer import site_footer
 from marmot_dash.components.header import (
@@ -94,6 +95,7 @@ def create_app(data_dir: str | Path) -> Dash:
         update_title=None,
         compress=True,  # flask-compress: plotly.js and the bundles travel zstd/br/gzip-encoded
         on_error=_show_callback_error,
+        background_callback_manager=background_manager(data_dir),  # decks, reports: own processes
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     app.index_string = INDEX_STRING

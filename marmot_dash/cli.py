@@ -1,4 +1,4 @@
-"""The ``marmot-dash`` command: serve, demo, validate, build, fetch and export.
+"""The ``marmot-dash`` command: serve, demo, validate, build, fetch, export and deck.
 
 User errors (bad files, unknown ids, missing folders, and what the operating system refuses: a
 full disk, a read-only folder, a path under a file) print one line to stderr and exit 1;
@@ -201,6 +201,25 @@ def export(
     store = Store(load_dataset(data))
     pack = write_pack(store, principle, out, views=view or PACK_VIEWS, indicators=indicator)
     typer.echo(f"Wrote {len(pack.slides)} slides and {pack.notes.name} to {pack.directory}")
+
+
+@cli.command()
+@user_errors
+def deck(
+    out: Annotated[Path, typer.Option(help="The .pptx file to write.")],
+    principle: Annotated[int | None, typer.Option(help="The principle (1-8) to make a deck of.")]
+    = None,
+    run_sheet: Annotated[
+        str | None, typer.Option(help="The run sheet (DATA/events/NAME.yaml) to make a deck of.")
+    ] = None,
+    data: Annotated[Path, typer.Option(help="Dataset folder.")] = DEFAULT_DATA_DIR,
+) -> None:
+    """Make a 16:9 PowerPoint deck of a principle's charts or of an event run sheet."""
+    from marmot_dash.export.deck import deck_for, write_deck
+
+    store, chosen = deck_for(data, principle=principle, run_sheet=run_sheet, out=out)
+    path = write_deck(store, chosen, out)
+    typer.echo(f"Wrote {len(chosen.steps)} steps of '{chosen.title}' to {path}")
 
 
 def main() -> None:

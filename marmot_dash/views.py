@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from marmot_dash.data.run_sheets import RunSheet, Step, check_run_sheet
 from marmot_dash.data.schema import (
     COHORT_BREAKDOWNS,
     DEPRIVATION_BREAKDOWNS,
@@ -653,3 +654,25 @@ def _data_view(store, indicator: Mapping) -> ViewResult:
     described = (f"{len(table)} values for {_name(indicator)}: the trend for "
                  f"{store.area_name} and its comparators, places, deprivation and cohorts.")
     return ViewResult(view="data", table=table, description=described)
+
+
+# Run sheets ------------------------------------------------------------------------------------
+
+
+def step_view(store, step: Step, *, copy: bool = True) -> ViewResult:
+    """The view a run-sheet step shows (its level, period and call-out choice included)."""
+    return view_figure(store, step.indicator, step.view, level=step.level, period=step.period,
+                       callouts=step.callouts, copy=copy)
+
+
+def step_state(step: Step) -> ViewState:
+    """The principle page's URL state of a run-sheet step."""
+    return ViewState(principle=step.principle, indicator=step.indicator, view=step.view,
+                     level=step.level, period=step.period, callouts=step.callouts)
+
+
+def run_sheet_problems(store, sheet: RunSheet) -> list[str]:
+    """Every step of ``sheet`` the dataset cannot show, by name: the run sheet's own checks
+    (unknown indicator, level or period) and then the view's "no data" message."""
+    return check_run_sheet(store, sheet,
+                           view_message=lambda step: step_view(store, step, copy=False).message)

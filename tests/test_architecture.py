@@ -19,7 +19,9 @@ ALLOWED = {
     "figures": ("marmot_dash.stats", "marmot_dash.data.schema", "marmot_dash.data.principles"),
     "views": ("marmot_dash.data", "marmot_dash.stats", "marmot_dash.figures"),
     "export": ("marmot_dash.data", "marmot_dash.stats", "marmot_dash.figures", "marmot_dash.views",
-               "marmot_dash.qualitative"),
+               "marmot_dash.qualitative",
+               # the presentation order of a principle's charts, shared by the deck
+               "marmot_dash.components.present_slides"),
 }
 
 

@@ -61,7 +61,7 @@ def plain_text(markup: str | None) -> str:
     return html.unescape(_TAGS.sub("", markup or "")).strip()
 
 
-def _source_of(fig: go.Figure) -> str:
+def source_of(fig: go.Figure) -> str:
     for annotation in fig.layout.annotations:
         if annotation.name == "source":
             return plain_text(annotation.text).removeprefix("Source: ")
@@ -112,7 +112,7 @@ def write_pack(
                                 f"{suffix}.png")
                         write(name, figure_to_png(fig, width=width, height=height))
                         slides.append(Slide(name, plain_text(fig.layout.title.text),
-                                            result.description, _source_of(fig)))
+                                            result.description, source_of(fig)))
             write(NOTES_FILE, slide_notes(store, info, slides, skipped).encode("utf-8"))
     except BaseException:
         if created:

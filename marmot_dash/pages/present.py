@@ -10,13 +10,13 @@ server callback of its own.
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 
 import dash
 from dash import ClientsideFunction, Input, Output, State, dcc, html
 
 from marmot_dash.app_state import get_store
+from marmot_dash.components.deck_button import deck_button
 from marmot_dash.components.messages import not_found_message
 from marmot_dash.components.present_slides import (
     Slide,
@@ -25,14 +25,11 @@ from marmot_dash.components.present_slides import (
     first_param,
     present_href,
 )
-from marmot_dash.components.themes_panel import themes_panel
-from marmot_dash.figures.style import graph_config
+from marmot_dash.components.present_stage import chart_stage, nav_control
 from marmot_dash.views import VIEW_LABELS, StoreKey, state_from_params, view_figure
 
 KEY_HINT = "Keys: ← → slide, PageUp / PageDown principle."
 LOCATION_ID = "present-location"
-KEY_WORDS = {"ArrowLeft": "left arrow", "ArrowRight": "right arrow", "PageUp": "Page Up",
-             "PageDown": "Page Down"}
 
 
 def title(principle: str | None = None, **_: str) -> str:
@@ -108,18 +105,18 @@ def slide_header(store, principle: int, number: int, slides: tuple[Slide, ...],
                 className="present-controls",
                 **{"aria-label": "Presentation"},
                 children=[
-                    _control("Previous slide", "present-prev-slide", "ArrowLeft",
-                             present_href(principle, number - 1, callouts=callouts)
-                             if number > 1 else None),
-                    _control("Next slide", "present-next-slide", "ArrowRight",
-                             present_href(principle, number + 1, callouts=callouts)
-                             if number < len(slides) else None),
-                    _control("Previous principle", "present-prev-principle", "PageUp",
-                             present_href(principle - 1, callouts=callouts)
-                             if principle > 1 else None),
-                    _control("Next principle", "present-next-principle", "PageDown",
-                             present_href(principle + 1, callouts=callouts)
-                             if principle < last_principle else None),
+                    nav_control("Previous slide", "present-prev-slide", "ArrowLeft",
+                                present_href(principle, number - 1, callouts=callouts)
+                                if number > 1 else None),
+                    nav_control("Next slide", "present-next-slide", "ArrowRight",
+                                present_href(principle, number + 1, callouts=callouts)
+                                if number < len(slides) else None),
+                    nav_control("Previous principle", "present-prev-principle", "PageUp",
+                                present_href(principle - 1, callouts=callouts)
+                                if principle > 1 else None),
+                    nav_control("Next principle", "present-next-principle", "PageDown",
+                                present_href(principle + 1, callouts=callouts)
+                                if principle < last_principle else None),
                     html.Button(
                         ["Theme call-outs: ", html.Strong("on" if callouts else "off")],
                         id="present-callouts", role="switch", n_clicks=0,
@@ -128,42 +125,17 @@ def slide_header(store, principle: int, number: int, slides: tuple[Slide, ...],
                     ),
                     dcc.Link("Leave the presentation", href=f"/principle/{principle}",
                              id="present-exit", className="present-button present-exit"),
+                    deck_button(principle=principle, class_name="present-button present-exit"),
                 ],
             ),
         ],
     )
-
-
-def _control(label: str, element_id: str, key: str, href: str | None) -> dcc.Link | html.Span:
-    """A navigation link with its keyboard key named, or a marked unlinked label at an end."""
-    if href is None:
-        return html.Span(label, id=element_id, className="present-button disabled",
-                         **{"aria-disabled": "true"})
-    return dcc.Link(label, href=href, id=element_id, className="present-button",
-                    title=f"{label} (key: {KEY_WORDS[key]})")
 
 
 def slide_stage(store, principle: int, slide: Slide, callouts: bool) -> html.Div:
     """The chart (with its text alternative) and the themes beside it."""
     result = view_figure(store, slide.indicator_id, slide.view, callouts=callouts, copy=False)
-    filename = f"{slide.indicator_id}_{slide.view}_{dt.date.today().isoformat()}"
-    return html.Div(
-        className="present-stage",
-        children=[
-            html.Figure(
-                className="present-chart",
-                **{"aria-describedby": "present-chart-description",
-                   "data-indicator": slide.indicator_id, "data-view": slide.view},
-                children=[
-                    dcc.Graph(id="present-graph", figure=result.figure.to_plotly_json(),
-                              config=graph_config(filename=filename), className="present-graph"),
-                    html.Figcaption(result.description, id="present-chart-description",
-                                    className="present-description"),
-                ],
-            ),
-            html.Div(themes_panel(store.themes or [], principle), className="present-themes"),
-        ],
-    )
+    return chart_stage(store, principle, slide.indicator_id, slide.view, result)
 
 
 def problem_message(store, problem: str, principle: int | None) -> html.Section:

@@ -19,8 +19,10 @@ from dash import Input, Output, State, dcc, html
 from dash.development.base_component import Component
 
 from marmot_dash.app_state import get_store
+from marmot_dash.components.deck_button import deck_button
 from marmot_dash.components.indicator_table import indicator_table
 from marmot_dash.components.messages import not_found_message
+from marmot_dash.components.run_sheet_controls import run_sheet_controls
 from marmot_dash.components.themes_panel import themes_panel
 from marmot_dash.components.view_panel import (
     callout_switch,
@@ -64,6 +66,8 @@ def layout(principle: str | None = None, **query: str) -> html.Div:
             html.H1(f"Principle {state.principle}: {row['title']}", id="principle-title"),
             html.P(dcc.Link("Present these charts", href=f"/present/{state.principle}",
                             id="present-link")),
+            html.Div([deck_button(principle=state.principle), run_sheet_controls(state)],
+                     className="page-tools"),
             html.Div(
                 className="principle-columns",
                 children=[
