@@ -18,6 +18,7 @@ from dash import ClientsideFunction, Input, Output, State, dcc, html
 
 from marmot_dash.app_state import get_store
 from marmot_dash.components.messages import not_found_message
+from marmot_dash.components.present_qr import qr_button, qr_overlay
 from marmot_dash.components.present_slides import (
     Slide,
     build_slides,
@@ -29,7 +30,7 @@ from marmot_dash.components.themes_panel import themes_panel
 from marmot_dash.figures.style import graph_config
 from marmot_dash.views import VIEW_LABELS, StoreKey, state_from_params, view_figure
 
-KEY_HINT = "Keys: ← → slide, PageUp / PageDown principle."
+KEY_HINT = "Keys: ← → slide, PageUp / PageDown principle, Q QR code."
 LOCATION_ID = "present-location"
 KEY_WORDS = {"ArrowLeft": "left arrow", "ArrowRight": "right arrow", "PageUp": "Page Up",
              "PageDown": "Page Down"}
@@ -60,6 +61,8 @@ def layout(principle: str | None = None, **query: str) -> html.Div:
             html.Span(id="present-focus-done", hidden=True),
             slide_header(store, number, choice.number, slides, callouts),
             slide_stage(store, number, slides[choice.number - 1], callouts),
+            html.Span(id="present-qr-done", hidden=True),
+            qr_overlay(number, slides[choice.number - 1], callouts),
         ],
     )
 
@@ -126,6 +129,7 @@ def slide_header(store, principle: int, number: int, slides: tuple[Slide, ...],
                         className="present-button present-switch",
                         **{"aria-checked": "true" if callouts else "false"},
                     ),
+                    qr_button(),
                     dcc.Link("Leave the presentation", href=f"/principle/{principle}",
                              id="present-exit", className="present-button present-exit"),
                 ],
@@ -182,6 +186,13 @@ def problem_message(store, problem: str, principle: int | None) -> html.Section:
 dash.clientside_callback(
     ClientsideFunction(namespace="marmotPresent", function_name="restoreFocus"),
     Output("present-focus-done", "children"),
+    Input("present-slide-state", "data"),
+)
+
+# A new slide keeps the QR code showing if it was (assets/share.js).
+dash.clientside_callback(
+    ClientsideFunction(namespace="marmotShare", function_name="keepQr"),
+    Output("present-qr-done", "children"),
     Input("present-slide-state", "data"),
 )
 
