@@ -15,11 +15,10 @@ import flask
 from werkzeug.utils import secure_filename
 
 from marmot_dash.app_state import get_store
-from marmot_dash.components.chart_share import CHART_DATA_PATH
+from marmot_dash.components.chart_share import CHART_DATA_PATH, REPORT_PATH
 from marmot_dash.export.qr import public_link
 from marmot_dash.views import chart_csv, state_from_params, view_figure, view_href
 
-REPORT_PATH = "/download/report"
 _report_lock = threading.Lock()  # one report print at a time per process
 
 

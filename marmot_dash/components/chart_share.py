@@ -15,6 +15,7 @@ from marmot_dash.export.qr import public_link
 from marmot_dash.views import ViewState, view_href, view_state_to_search
 
 CHART_DATA_PATH = "/download/chart-data"
+REPORT_PATH = "/download/report"
 
 
 def chart_data_href(state: ViewState, index: int) -> str:
@@ -46,3 +47,10 @@ def chart_share_bar(state: ViewState, index: int, graph_id: str, filename: str) 
             html.Span(id=status_id, className="share-status", role="status"),
         ],
     )
+
+
+def report_link(principle: int) -> html.A:
+    """"Download report (PDF)": the principle's A4 briefing (takes a few seconds to print)."""
+    return html.A("Download report (PDF)", href=f"{REPORT_PATH}/{principle}.pdf",
+                  id="report-download", className="report-download",
+                  title="An A4 briefing of this principle; it takes a few seconds to make")
