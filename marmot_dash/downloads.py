@@ -51,6 +51,8 @@ def chart_data(principle: str) -> flask.Response:
     count = len(result.figures)
     chart = params.get("chart", "1").strip()
     if not (chart.isdigit() and 1 <= int(chart) <= count):
+        if not count:
+            return _refuse(f"The {state.view} view has no chart; its data is on the page.")
         return _refuse(f"There is no chart '{chart[:20]}' in this view: it has {count} "
                        f"chart{'s' if count != 1 else ''}, numbered from 1.")
     path = view_href(state)

@@ -2,7 +2,8 @@
 data behind the chart.
 
 The SVG and the copied link are made in the browser (``assets/share.js``: plotly.js draws the
-SVG of the very chart on screen; the clipboard needs a user's click); the CSV is a plain link to
+SVG of the very chart on screen; the link is the view's address at the address the person is
+using; the clipboard needs a user's click); the CSV is a plain link to
 ``/download/chart-data/<principle>.csv?<view state>&chart=<k>`` (``marmot_dash/downloads.py``),
 so it works without script and can be copied too.
 """
@@ -11,7 +12,6 @@ from __future__ import annotations
 
 from dash import html
 
-from marmot_dash.export.qr import public_link
 from marmot_dash.views import ViewState, view_href, view_state_to_search
 
 CHART_DATA_PATH = "/download/chart-data"
@@ -39,7 +39,7 @@ def chart_share_bar(state: ViewState, index: int, graph_id: str, filename: str) 
                            "data-status": status_id}),
             html.Button("Copy link to this chart", className="share-button", type="button",
                         id=f"{graph_id}-link",
-                        **{"data-share": "link", "data-href": public_link(path) or path,
+                        **{"data-share": "link", "data-href": path,
                            "data-status": status_id}),
             html.A("Download the data behind this chart (CSV)", className="share-button",
                    id=f"{graph_id}-csv", href=chart_data_href(state, index),
