@@ -25,7 +25,8 @@ def qr_button() -> html.Button:
     """The control that shows the QR code (key q)."""
     return html.Button("QR code for phones", id="present-qr-button", type="button",
                        className="present-button", title="QR code for phones (key: q)",
-                       **{"aria-controls": "present-qr", "aria-expanded": "false"})
+                       **{"aria-controls": "present-qr", "aria-expanded": "false",
+                          "aria-keyshortcuts": "q"})
 
 
 def qr_overlay(principle: int, slide: Slide, callouts: bool) -> html.Div:

@@ -21,11 +21,13 @@ from pathlib import Path
 
 import choreographer
 import flask
+import plotly.graph_objects as go
 
 from marmot_dash.data.errors import UserError
 from marmot_dash.export.png import ExportError, chromium_path
-from marmot_dash.views import state_from_params
+from marmot_dash.views import ViewResult, state_from_params, view_figure
 
+REPORT_VIEWS = ("trend", "places", "deprivation", "cohorts")
 LOOPBACK = "127.0.0.1"
 LOAD_TIMEOUT = 90.0  # seconds for the report page to render every chart
 # True once Dash has rendered the report and plotly.js has drawn every chart.
@@ -41,6 +43,17 @@ FOOTER = ('<div style="font: 8pt Arial, sans-serif; color: #595959; width: 100%;
           'padding: 0 14mm; display: flex; justify-content: space-between;">'
           '<span>{title}</span><span>Page <span class="pageNumber"></span> of '
           '<span class="totalPages"></span></span></div>')
+
+
+def report_charts(store, indicator_id: str) -> Iterator[tuple[go.Figure, ViewResult]]:
+    """The charts of an indicator a report prints, each with its view (for the text): every
+    figure of the report views but the maps (WebGL, and on the principle page anyway).
+    The figures are copies the caller may resize."""
+    for view in REPORT_VIEWS:
+        result = view_figure(store, indicator_id, view)
+        for figure in result.figures:
+            if not any(trace.type == "choroplethmap" for trace in figure.data):
+                yield figure, result
 
 
 def check_principle(store, principle: object) -> int:

@@ -30,7 +30,7 @@ from marmot_dash.components.themes_panel import themes_panel
 from marmot_dash.figures.style import graph_config
 from marmot_dash.views import VIEW_LABELS, StoreKey, state_from_params, view_figure
 
-KEY_HINT = "Keys: ← → slide, PageUp / PageDown principle, Q QR code."
+KEY_HINT = "Keys: ← → slide, PageUp / PageDown principle."
 LOCATION_ID = "present-location"
 KEY_WORDS = {"ArrowLeft": "left arrow", "ArrowRight": "right arrow", "PageUp": "Page Up",
              "PageDown": "Page Down"}

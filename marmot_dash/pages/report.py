@@ -22,9 +22,9 @@ from marmot_dash.components.indicator_table import indicator_table
 from marmot_dash.components.messages import not_found_message
 from marmot_dash.components.themes_panel import themes_panel
 from marmot_dash.data.summaries import principle_scorecard, summaries
-from marmot_dash.views import StoreKey, figure_marks, state_from_params, view_figure
+from marmot_dash.export.report import report_charts
+from marmot_dash.views import StoreKey, figure_marks, state_from_params
 
-REPORT_VIEWS = ("trend", "places", "deprivation", "cohorts")
 # A4 less the page margins (share.css @page) at 96 px per inch: 182 mm wide.
 CHART_WIDTH = 680
 CHART_HEIGHT = 360
@@ -138,20 +138,15 @@ def _indicator_section(store, principle: int, indicator: dict) -> html.Section:
     indicator_id = indicator["indicator_id"]
     name = indicator.get("short_name") or indicator.get("name")
     charts: list = []
-    for view in REPORT_VIEWS:
-        result = view_figure(store, indicator_id, view)
-        for index, figure in enumerate(result.figures):
-            if any(trace.type == "choroplethmap" for trace in figure.data):
-                continue
-            figure.update_layout(width=CHART_WIDTH, height=CHART_HEIGHT)
-            charts.append(html.Figure(className="report-chart", children=[
-                html.H3(figure_marks(figure)["title"]),
-                dcc.Graph(figure=figure.to_plotly_json(), className="report-graph",
-                          config={"staticPlot": True, "responsive": False},
-                          style={"height": f"{CHART_HEIGHT}px"}),
-                html.Figcaption(result.description if index == len(result.figures) - 1
-                                else ""),
-            ]))
+    for figure, result in report_charts(store, indicator_id):
+        figure.update_layout(width=CHART_WIDTH, height=CHART_HEIGHT)
+        charts.append(html.Figure(className="report-chart", children=[
+            html.H3(figure_marks(figure)["title"]),
+            dcc.Graph(figure=figure.to_plotly_json(), className="report-graph",
+                      config={"staticPlot": True, "responsive": False},
+                      style={"height": f"{CHART_HEIGHT}px"}),
+            html.Figcaption(result.description),
+        ]))
     if not charts:
         charts = [html.P(f"{name} has no charts with data in this dataset.")]
     definition = str(indicator.get("definition") or "").strip()
