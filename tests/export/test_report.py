@@ -83,7 +83,7 @@ def test_no_chart_is_cut_across_a_page_break(report: Path, demo_dataset_dir) -> 
 
 @needs_tools
 def test_every_page_has_content(report: Path, tmp_path: Path) -> None:
-    subprocess.run(["pdftoppm", "-r", "30", "-png", str(report), str(tmp_path / "page")],
+    subprocess.run(["pdftoppm", "-r", "40", "-png", str(report), str(tmp_path / "page")],
                    check=True)
     images = sorted(tmp_path.glob("page-*.png"))
     assert len(images) == len(_pages(report))
@@ -129,3 +129,13 @@ def test_an_unwritable_folder_is_refused(tmp_path: Path) -> None:
             check_output(folder / "r.pdf")
     finally:
         (tmp_path / "locked").chmod(0o700)
+
+
+@needs_tools
+def test_the_page_link_downloads_the_pdf(demo_dataset_dir: Path) -> None:
+    from marmot_dash import create_app
+
+    response = create_app(demo_dataset_dir).server.test_client().get("/download/report/3.pdf")
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf" and response.data.startswith(b"%PDF-")
+    assert "principle-3-report_" in response.headers["Content-Disposition"]
