@@ -17,6 +17,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import choreographer
@@ -110,9 +111,11 @@ def write_report(app: flask.Flask, store, principle: object, out: Path) -> Path:
 
 def report_bytes(app: flask.Flask, principle: int) -> bytes:
     """The PDF of ``/report/<principle>`` of ``app``, served on loopback while it prints."""
-    with serve_on_loopback(app) as base_url:
-        return asyncio.run(print_pdf(f"{base_url}/report/{principle}",
-                                     footer_title=f"Principle {principle} report"))
+    with serve_on_loopback(app) as base_url, ThreadPoolExecutor(1) as thread:
+        # its own thread and event loop: the caller's thread may be running one already
+        printing = print_pdf(f"{base_url}/report/{principle}",
+                             footer_title=f"Principle {principle} report")
+        return thread.submit(asyncio.run, printing).result()
 
 
 @contextlib.contextmanager
