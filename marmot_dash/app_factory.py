@@ -37,6 +37,7 @@ from marmot_dash.components.messages import (
 from marmot_dash.data import load_dataset
 from marmot_dash.data.store import Store
 from marmot_dash.data.summaries import summaries
+from marmot_dash.downloads import register_downloads
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PAGES_DIR = PACKAGE_DIR / "pages"
@@ -103,6 +104,7 @@ def create_app(data_dir: str | Path) -> Dash:
     install(app.server, state)
     app.layout = shell_layout
     register_nav_callbacks(app)
+    register_downloads(app.server)
     _adopt_callbacks(app)
     app.server.register_error_handler(500, _server_error)
     threading.Thread(target=_warm, args=(state.store,), name="warm-summaries", daemon=True).start()

@@ -222,6 +222,24 @@ def deck(
     typer.echo(f"Wrote {len(chosen.steps)} steps of '{chosen.title}' to {path}")
 
 
+@cli.command()
+@user_errors
+def report(
+    principle: Annotated[int, typer.Option(help="The principle (1-8) to report on.")],
+    out: Annotated[Path, typer.Option(help="The PDF file to write.")],
+    data: Annotated[Path, typer.Option(help="Dataset folder.")] = DEFAULT_DATA_DIR,
+) -> None:
+    """Print a principle's A4 briefing (charts, text, themes, methods) to a PDF."""
+    from marmot_dash import create_app
+    from marmot_dash.app_state import EXTENSION_KEY
+    from marmot_dash.export.report import check_output, write_report
+
+    check_output(out)
+    app = create_app(data)
+    path = write_report(app.server, app.server.extensions[EXTENSION_KEY].store, principle, out)
+    typer.echo(f"Wrote the principle {principle} report to {path}")
+
+
 def main() -> None:
     """Entry point of the ``marmot-dash`` console script."""
     cli(prog_name="marmot-dash")

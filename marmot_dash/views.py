@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import html
 import math
 import re
 from collections.abc import Mapping
@@ -268,6 +269,45 @@ def table_to_csv(table: pd.DataFrame) -> str:
     text cell is quoted (OWASP), numbers are not."""
     return neutralise_csv_cells(table).to_csv(index=False, na_rep="",
                                               quoting=csv.QUOTE_NONNUMERIC)
+
+
+def chart_table(result: ViewResult, index: int = 0) -> pd.DataFrame:
+    """The rows figure ``index`` of ``result`` draws (its level, period, groups and intervals).
+
+    Every figure of a view draws its table, except a ranked places chart of a large area set,
+    which draws only the highest and lowest areas (as ``_places_view`` chose them).
+    """
+    if not 0 <= index < len(result.figures):
+        raise IndexError(f"this view has {len(result.figures)} chart(s); no chart {index + 1}")
+    table = result.table
+    ranked = result.view == "places" and index == len(result.figures) - 1
+    shown = table.dropna(subset=["value"]) if ranked else table
+    if ranked and len(shown) > MAX_RANKED_AREAS:
+        shown = _extremes(shown, MAX_RANKED_AREAS // 2)
+    return shown.reset_index(drop=True)
+
+
+def figure_marks(fig: go.Figure) -> dict[str, str]:
+    """A framed figure's title, subtitle and source line as plain text (``frame`` wrote them)."""
+    title = fig.layout.title
+    source = next((a.text for a in fig.layout.annotations if a.name == "source"), "") or ""
+    subtitle = (title.subtitle.text or "") if title.subtitle else ""
+    return {"title": _plain(title.text or ""), "subtitle": _plain(subtitle.replace("<br>", "; ")),
+            "source": _plain(source).removeprefix("Source: ")}
+
+
+def _plain(text: str) -> str:
+    return html.unescape(re.sub(r"<[^>]*>", "", text)).strip()
+
+
+def chart_csv(result: ViewResult, index: int, *, link: str, today: str) -> str:
+    """The data behind one chart as CSV: first its title, subtitle, source, date and link, one
+    per line, then a blank line and the rows it draws (formula cells neutralised)."""
+    marks = figure_marks(result.figures[index])
+    header = pd.DataFrame([("Title", marks["title"]), ("Subtitle", marks["subtitle"]),
+                           ("Source", marks["source"]), ("Date", today), ("Link", link)])
+    lines = neutralise_csv_cells(header).to_csv(index=False, header=False)
+    return lines + "\n" + table_to_csv(chart_table(result, index))
 
 
 # ---------------------------------------------------------------------------------------------

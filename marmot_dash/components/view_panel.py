@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 from dash import dcc, html
 
+from marmot_dash.components.chart_share import chart_share_bar
 from marmot_dash.figures.style import graph_config
 from marmot_dash.views import (
     LEVEL_PLURALS,
@@ -122,6 +123,7 @@ def view_body(result: ViewResult, state: ViewState, indicator: Mapping,
                 dcc.Graph(id=graph_id, figure=figure.to_plotly_json(),
                           config=graph_config(filename=filename), className="view-graph",
                           style=GRAPH_STYLE),
+                chart_share_bar(state, index, graph_id, filename),
                 html.Figcaption(result.description if index == 0 else "",
                                 id=f"{graph_id}-description", className="chart-description"),
             ],

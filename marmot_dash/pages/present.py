@@ -18,6 +18,7 @@ from dash import ClientsideFunction, Input, Output, State, dcc, html
 from marmot_dash.app_state import get_store
 from marmot_dash.components.deck_button import deck_button
 from marmot_dash.components.messages import not_found_message
+from marmot_dash.components.present_qr import qr_button, qr_overlay
 from marmot_dash.components.present_slides import (
     Slide,
     build_slides,
@@ -57,6 +58,8 @@ def layout(principle: str | None = None, **query: str) -> html.Div:
             html.Span(id="present-focus-done", hidden=True),
             slide_header(store, number, choice.number, slides, callouts),
             slide_stage(store, number, slides[choice.number - 1], callouts),
+            html.Span(id="present-qr-done", hidden=True),
+            qr_overlay(number, slides[choice.number - 1], callouts),
         ],
     )
 
@@ -123,6 +126,7 @@ def slide_header(store, principle: int, number: int, slides: tuple[Slide, ...],
                         className="present-button present-switch",
                         **{"aria-checked": "true" if callouts else "false"},
                     ),
+                    qr_button(),
                     dcc.Link("Leave the presentation", href=f"/principle/{principle}",
                              id="present-exit", className="present-button present-exit"),
                     deck_button(principle=principle, class_name="present-button present-exit"),
@@ -154,6 +158,13 @@ def problem_message(store, problem: str, principle: int | None) -> html.Section:
 dash.clientside_callback(
     ClientsideFunction(namespace="marmotPresent", function_name="restoreFocus"),
     Output("present-focus-done", "children"),
+    Input("present-slide-state", "data"),
+)
+
+# A new slide keeps the QR code showing if it was (assets/share.js).
+dash.clientside_callback(
+    ClientsideFunction(namespace="marmotShare", function_name="keepQr"),
+    Output("present-qr-done", "children"),
     Input("present-slide-state", "data"),
 )
 

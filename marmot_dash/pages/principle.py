@@ -19,6 +19,7 @@ from dash import Input, Output, State, dcc, html
 from dash.development.base_component import Component
 
 from marmot_dash.app_state import get_store
+from marmot_dash.components.chart_share import report_link
 from marmot_dash.components.deck_button import deck_button
 from marmot_dash.components.indicator_table import indicator_table
 from marmot_dash.components.messages import not_found_message
@@ -64,8 +65,9 @@ def layout(principle: str | None = None, **query: str) -> html.Div:
         children=[
             dcc.Location(id=LOCATION_ID, refresh="callback-nav"),
             html.H1(f"Principle {state.principle}: {row['title']}", id="principle-title"),
-            html.P(dcc.Link("Present these charts", href=f"/present/{state.principle}",
-                            id="present-link")),
+            html.P([dcc.Link("Present these charts", href=f"/present/{state.principle}",
+                             id="present-link"),
+                    " · ", report_link(state.principle)], className="principle-outputs"),
             html.Div([deck_button(principle=state.principle), run_sheet_controls(state)],
                      className="page-tools"),
             html.Div(

@@ -1,0 +1,77 @@
+"""File downloads served beside the pages: a chart's data as CSV and a principle's PDF report.
+
+``register_downloads(server)`` adds the routes to the app's Flask server (``create_app`` calls
+it). Each reads the view state from its query string exactly as the principle page does
+(``views.state_from_params``), so a bad request gets the page's one-line message, as plain
+text with status 400, never a server error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+import flask
+from werkzeug.utils import secure_filename
+
+from marmot_dash.app_state import get_store
+from marmot_dash.components.chart_share import CHART_DATA_PATH, REPORT_PATH
+from marmot_dash.export.qr import public_link
+from marmot_dash.views import chart_csv, state_from_params, view_figure, view_href
+
+_report_lock = threading.Lock()  # one report print at a time per process
+
+
+def register_downloads(server: flask.Flask) -> None:
+    """Add the CSV and PDF download routes to ``server``."""
+    server.add_url_rule(f"{CHART_DATA_PATH}/<principle>.csv", "chart_data", chart_data)
+    server.add_url_rule(f"{REPORT_PATH}/<principle>.pdf", "report_pdf", report_pdf)
+
+
+def _refuse(problem: str) -> flask.Response:
+    return flask.Response(problem + "\n", status=400, mimetype="text/plain")
+
+
+def _attachment(body: str | bytes, filename: str, mimetype: str) -> flask.Response:
+    response = flask.Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{secure_filename(filename)}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def chart_data(principle: str) -> flask.Response:
+    """``/download/chart-data/<n>.csv?indicator=&view=&level=&period=&callouts=&chart=<k>``."""
+    store = get_store()
+    params = flask.request.args.to_dict(flat=True)
+    state = state_from_params(store, principle, params)
+    if state.problem:
+        return _refuse(state.problem)
+    result = view_figure(store, state.indicator, state.view, level=state.level,
+                         period=state.period, callouts=state.callouts, copy=False)
+    count = len(result.figures)
+    chart = params.get("chart", "1").strip()
+    if not (chart.isdigit() and 1 <= int(chart) <= count):
+        if not count:
+            return _refuse(f"The {state.view} view has no chart; its data is on the page.")
+        return _refuse(f"There is no chart '{chart[:20]}' in this view: it has {count} "
+                       f"chart{'s' if count != 1 else ''}, numbered from 1.")
+    path = view_href(state)
+    today = dt.date.today().isoformat()
+    body = chart_csv(result, int(chart) - 1, link=public_link(path) or path, today=today)
+    suffix = f"_{chart}" if count > 1 else ""
+    return _attachment(body, f"{state.indicator}_{state.view}{suffix}_{today}.csv",
+                       "text/csv")
+
+
+def report_pdf(principle: str) -> flask.Response:
+    """``/download/report/<n>.pdf``: the principle's A4 report, printed by Chromium."""
+    from marmot_dash.export.report import report_bytes
+
+    store = get_store()
+    state = state_from_params(store, principle, {})
+    if state.problem:
+        return _refuse(state.problem)
+    with _report_lock:
+        pdf = report_bytes(flask.current_app._get_current_object(), state.principle)
+    today = dt.date.today().isoformat()
+    return _attachment(pdf, f"principle-{state.principle}-report_{today}.pdf", "application/pdf")
