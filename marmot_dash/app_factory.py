@@ -3,14 +3,14 @@
 ``create_app(data_dir)`` loads and validates the dataset, builds the ``Store`` once and installs
 both where pages find them (``marmot_dash.app_state``). The page layouts are functions that read
 the store at request time; the shell (header, banner, footer) is built per page load from
-``dataset.yaml``. Users never see a traceback: ``debug`` is off, a failing callback shows a plain
-message in the page (and is logged), and a server error returns a short HTML page.
+``dataset.yaml``. No thread is started: the app may be built before gunicorn forks (the summaries
+are warmed by ``server.warm``). Users never see a traceback: ``debug`` is off, a failing callback
+shows a plain message in the page (and is logged), and a server error returns a short HTML page.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 from pathlib import Path
 
 import dash
@@ -34,7 +34,8 @@ from marmot_dash.components.messages import (
 )
 from marmot_dash.data import load_dataset
 from marmot_dash.data.store import Store
-from marmot_dash.data.summaries import summaries
+from marmot_dash.security import add_security_headers
+from marmot_dash.server import configure_server
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PAGES_DIR = PACKAGE_DIR / "pages"
@@ -101,16 +102,9 @@ def create_app(data_dir: str | Path) -> Dash:
     register_nav_callbacks(app)
     _adopt_callbacks(app)
     app.server.register_error_handler(500, _server_error)
-    threading.Thread(target=_warm, args=(state.store,), name="warm-summaries", daemon=True).start()
+    configure_server(app)  # probes, request limits, no versions (marmot_dash/server.py)
+    add_security_headers(app)
     return app
-
-
-def _warm(store: Store) -> None:
-    """Compute the indicator summaries the overview needs before its first visitor asks."""
-    try:
-        summaries(store)  # computed once and kept
-    except Exception:
-        log.exception("Could not compute the indicator summaries")
 
 
 def assets_dir() -> Path:

@@ -60,6 +60,7 @@ class Dataset:
     areas: pd.DataFrame
     geo: dict[str, dict] = field(default_factory=dict)
     themes: Any = None
+    stages: Any = None  # the evaluation's stages, from themes.yaml
 
 
 # --- pandera building blocks -------------------------------------------------------------------
@@ -544,12 +545,13 @@ def _read_geojson(path: Path, file: str) -> list[dict]:
     return features
 
 
-def _read_themes(directory: Path) -> Any:
+def _read_themes(directory: Path) -> tuple[Any, Any]:
+    """The themes and the evaluation's stages (both None without a themes file)."""
     if not (directory / schema.THEMES_FILE).exists():
-        return None
-    from marmot_dash.qualitative.themes import load_themes  # written by the themes module's owner
+        return None, None
+    from marmot_dash.qualitative.themes import load_themes_and_stages
 
-    return load_themes(directory / schema.THEMES_FILE)
+    return load_themes_and_stages(directory / schema.THEMES_FILE)
 
 
 def _check_files(directory: Path) -> None:
@@ -578,8 +580,8 @@ def load_dataset(path: str | Path) -> Dataset:
     areas = _read_areas(directory)
     values = _read_values(directory, indicators, areas)
     geo = _read_geo(directory, areas)
-    themes = _read_themes(directory)
-    return Dataset(directory, meta, principles, indicators, values, areas, geo, themes)
+    themes, stages = _read_themes(directory)
+    return Dataset(directory, meta, principles, indicators, values, areas, geo, themes, stages)
 
 
 def is_dataset(path: str | Path) -> bool:

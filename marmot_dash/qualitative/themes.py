@@ -129,7 +129,17 @@ def load_themes(path: str | Path) -> list[Theme]:
 def load_stages(path: str | Path) -> list[Stage]:
     """Read the evaluation's stages; a file without ``stages:`` gets the default stages."""
     file = themes_path(path)
+    return _stages(_read_yaml(file), file)
+
+
+def load_themes_and_stages(path: str | Path) -> tuple[list[Theme], list[Stage]]:
+    """The themes and the stages of a dataset directory or a themes file, read once."""
+    file = themes_path(path)
     raw = _read_yaml(file)
+    return parse_themes(_themes_list(raw, file), file), _stages(raw, file)
+
+
+def _stages(raw: Any, file: Path) -> list[Stage]:
     if isinstance(raw, Mapping) and "stages" in raw:
         return parse_stages(raw["stages"], file)
     return parse_stages(DEFAULT_STAGES, _DEFAULT_FILE)
