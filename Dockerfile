@@ -1,26 +1,30 @@
-# The dashboard in a container: gunicorn sync workers serving app:server.
-# Chromium is for the server-side PNG export (kaleido). Mount a dataset at /app/data to
-# serve your own; without one, the illustrative dataset is simulated into the image.
-FROM python:3.11-slim-bookworm
+# The dashboard in a container: gunicorn -c gunicorn.conf.py app:server, as a non-root user,
+# serving the dataset mounted at /data (MARMOT_DATA_DIR). The image holds no data and never
+# simulates any: without a dataset the container stops with one line.
+#   docker build -t marmot-dash .
+#   docker run -p 8050:8050 -v "$PWD/my-dataset:/data:ro" marmot-dash
+# tests/server/test_dockerfile.py runs these steps in a fresh venv (no Docker daemon needed).
 
-ENV PYTHONDONTWRITEBYTECODE=1 \
-    PYTHONUNBUFFERED=1 \
-    MARMOT_DATA_DIR=/app/data \
-    BROWSER_PATH=/usr/bin/chromium
-
-RUN apt-get update \
-    && apt-get install -y --no-install-recommends chromium \
-    && rm -rf /var/lib/apt/lists/*
-
-WORKDIR /app
+FROM python:3.11-slim-bookworm AS build
+WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY marmot_dash ./marmot_dash
-RUN pip install --no-cache-dir .
-COPY app.py ./
-COPY assets ./assets
-RUN marmot-dash demo --out /app/data
+RUN python -m venv /opt/venv && /opt/venv/bin/pip install --no-cache-dir --quiet .
 
-RUN useradd --create-home marmot && chown -R marmot /app
-USER marmot
+FROM python:3.11-slim-bookworm
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PATH=/opt/venv/bin:$PATH \
+    MARMOT_DATA_DIR=/data \
+    MARMOT_BIND=0.0.0.0:8050
+RUN useradd --system --uid 10001 --no-create-home marmot
+COPY --from=build /opt/venv /opt/venv
+WORKDIR /app
+COPY app.py gunicorn.conf.py ./
+COPY assets ./assets
+USER 10001
+VOLUME /data
 EXPOSE 8050
-CMD ["gunicorn", "--workers", "2", "--bind", "0.0.0.0:8050", "--timeout", "60", "app:server"]
+HEALTHCHECK --interval=30s --timeout=5s --start-period=60s \
+    CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:' + os.environ['MARMOT_BIND'].rsplit(':', 1)[1] + '/healthz', timeout=4)"]
+CMD ["gunicorn", "-c", "gunicorn.conf.py", "app:server"]

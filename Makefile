@@ -13,8 +13,9 @@ $(BIN)/marmot-dash: pyproject.toml
 
 setup: $(BIN)/marmot-dash
 
+# The illustrative dataset is simulated into data/ only if data/ holds none.
 run: setup
-	$(BIN)/python app.py
+	$(BIN)/marmot-dash serve --demo
 
 test: setup
 	$(BIN)/ruff check .

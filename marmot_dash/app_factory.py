@@ -3,14 +3,14 @@
 ``create_app(data_dir)`` loads and validates the dataset, builds the ``Store`` once and installs
 both where pages find them (``marmot_dash.app_state``). The page layouts are functions that read
 the store at request time; the shell (header, banner, footer) is built per page load from
-``dataset.yaml``. Users never see a traceback: ``debug`` is off, a failing callback shows a plain
-message in the page (and is logged), and a server error returns a short HTML page.
+``dataset.yaml``. No thread is started: the app may be built before gunicorn forks (the summaries
+are warmed by ``server.warm``). Users never see a traceback: ``debug`` is off, a failing callback
+shows a plain message in the page (and is logged), and a server error returns a short HTML page.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 from pathlib import Path
 
 import dash
@@ -36,8 +36,9 @@ from marmot_dash.components.messages import (
 )
 from marmot_dash.data import load_dataset
 from marmot_dash.data.store import Store
-from marmot_dash.data.summaries import summaries
 from marmot_dash.downloads import register_downloads
+from marmot_dash.security import add_security_headers
+from marmot_dash.server import configure_server
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PAGES_DIR = PACKAGE_DIR / "pages"
@@ -100,6 +101,9 @@ def create_app(data_dir: str | Path) -> Dash:
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     app.index_string = INDEX_STRING
+    # probes, request limits, callback bodies checked, no versions (marmot_dash/server.py): before
+    # sign-in, whose hook reads callback bodies
+    configure_server(app)
     setup_auth(app)  # MARMOT_AUTH: public, basic or oidc (raises UserError if misconfigured)
     install(app.server, state)
     app.layout = shell_layout
@@ -107,16 +111,8 @@ def create_app(data_dir: str | Path) -> Dash:
     register_downloads(app.server)
     _adopt_callbacks(app)
     app.server.register_error_handler(500, _server_error)
-    threading.Thread(target=_warm, args=(state.store,), name="warm-summaries", daemon=True).start()
+    add_security_headers(app)
     return app
-
-
-def _warm(store: Store) -> None:
-    """Compute the indicator summaries the overview needs before its first visitor asks."""
-    try:
-        summaries(store)  # computed once and kept
-    except Exception:
-        log.exception("Could not compute the indicator summaries")
 
 
 def assets_dir() -> Path:

@@ -61,14 +61,25 @@ def serve(
     data: Annotated[Path, typer.Option(help="Dataset folder.")] = DEFAULT_DATA_DIR,
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8050,
+    demo: Annotated[
+        bool, typer.Option("--demo", help="Simulate the illustrative dataset into DATA first "
+                                          "if it holds none.")
+    ] = False,
 ) -> None:
-    """Serve the dashboard on a dataset (the illustrative one is simulated if DATA is empty)."""
+    """Serve the dashboard on a dataset (a development server; production: gunicorn.conf.py)."""
     from marmot_dash import create_app
-    from marmot_dash.data.default import ensure_dataset
+    from marmot_dash.server import warm
 
-    if ensure_dataset(data):
-        typer.echo(f"No dataset in {data}: simulated the illustrative one there.")
-    create_app(data).run(host=host, port=port, debug=False)
+    if demo:
+        from marmot_dash.data.default import ensure_dataset
+
+        if ensure_dataset(data):
+            typer.echo(f"No dataset in {data}: simulated the illustrative one there "
+                       "(simulated values, not official statistics).")
+    app = create_app(data)
+    warm(app)
+    typer.echo(f"Marmot indicators: http://{host}:{port}")
+    app.run(host=host, port=port, debug=False)
 
 
 @cli.command()

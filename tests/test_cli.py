@@ -63,3 +63,12 @@ def test_export_of_an_unknown_principle_is_one_clear_line(demo_dataset_dir: Path
     code, output = run("export", "--data", demo_dataset_dir, "--principle", "9", "--out", tmp_path)
     assert code == 1
     assert output.startswith("error:") and "Traceback" not in output
+
+
+def test_serve_without_demo_never_simulates(tmp_path: Path) -> None:
+    empty = tmp_path / "data"
+    empty.mkdir()
+    code, output = run("serve", "--data", empty, "--port", "1")
+    assert code == 1
+    assert output.startswith("error:") and output.strip().count("\n") == 0
+    assert not any(empty.iterdir())

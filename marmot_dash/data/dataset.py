@@ -61,6 +61,7 @@ class Dataset:
     areas: pd.DataFrame
     geo: dict[str, dict] = field(default_factory=dict)
     themes: Any = None
+    stages: Any = None  # the evaluation's stages, from themes.yaml
 
 
 # --- pandera building blocks -------------------------------------------------------------------
@@ -570,13 +571,15 @@ def _check_vertices(features: list[dict], file: str) -> None:
                                  f"{limits.GEO_VERTICES_ENV} to raise the limit)")
 
 
-def _read_themes(directory: Path) -> Any:
+def _read_themes(directory: Path) -> tuple[Any, Any]:
+    """The themes and the evaluation's stages (both None without a themes file)."""
     file = schema.THEMES_FILE
     if not (directory / file).exists() and not (directory / file).is_symlink():
-        return None
-    from marmot_dash.qualitative.themes import load_themes  # written by the themes module's owner
+        return None, None
+    from marmot_dash.qualitative.themes import load_themes_and_stages
 
-    return load_themes(limits.check_file(directory, file, limits.MAX_FILE_BYTES[file]), name=file)
+    return load_themes_and_stages(limits.check_file(directory, file, limits.MAX_FILE_BYTES[file]),
+                                  name=file)
 
 
 def _check_files(directory: Path) -> Path:
@@ -605,8 +608,8 @@ def load_dataset(path: str | Path) -> Dataset:
     areas = _read_areas(directory)
     values = _read_values(directory, indicators, areas)
     geo = _read_geo(directory, areas)
-    themes = _read_themes(directory)
-    return Dataset(Path(path), meta, principles, indicators, values, areas, geo, themes)
+    themes, stages = _read_themes(directory)
+    return Dataset(Path(path), meta, principles, indicators, values, areas, geo, themes, stages)
 
 
 def is_dataset(path: str | Path) -> bool:

@@ -22,7 +22,6 @@ from marmot_dash.qualitative.themes import (
     THEME_STAGES,
     Stage,
     Theme,
-    load_stages,
     theme_counts_table,
     visible_themes,
 )
@@ -51,7 +50,7 @@ def layout(**_query: str) -> html.Div:
             "themes appear beside the numbers on each principle's page.",
             className="lead",
         ),
-        stages_timeline(load_stages(state.data_dir) if themes else []),
+        stages_timeline(list(state.dataset.stages or []) if themes else []),
     ]
     if not themes:
         sections.append(html.P("This dataset records no qualitative themes yet."))

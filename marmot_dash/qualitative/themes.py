@@ -138,7 +138,20 @@ def load_themes(path: str | Path, *, name: str | None = None) -> list[Theme]:
 def load_stages(path: str | Path) -> list[Stage]:
     """Read the evaluation's stages; a file without ``stages:`` gets the default stages."""
     file = themes_path(path)
-    raw = read_yaml(file)
+    return _stages(read_yaml(file), file)
+
+
+def load_themes_and_stages(path: str | Path, *, name: str | None = None
+                           ) -> tuple[list[Theme], list[Stage]]:
+    """The themes and the stages of a dataset directory or a themes file, read once; errors
+    name the file ``name`` (default its path)."""
+    file = themes_path(path)
+    shown = Path(name) if name else file
+    raw = read_yaml(file, str(shown))
+    return parse_themes(_themes_list(raw, shown), shown), _stages(raw, shown)
+
+
+def _stages(raw: Any, file: Path) -> list[Stage]:
     if isinstance(raw, Mapping) and "stages" in raw:
         return parse_stages(raw["stages"], file)
     return parse_stages(DEFAULT_STAGES, _DEFAULT_FILE)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import socket
 import subprocess
@@ -127,15 +126,16 @@ def _wait_until_served(url: str, process: subprocess.Popen, timeout: float) -> N
 
 
 @pytest.mark.slow
-def test_python_app_py_serves_the_overview_with_the_banner(open_page, wait_for_dash, tmp_path):
-    """The README's run command on an empty data folder: simulate, serve on 8050, overview."""
+def test_make_run_simulates_then_serves_the_overview_with_the_banner(open_page, wait_for_dash,
+                                                                     tmp_path):
+    """`make run` (marmot-dash serve --demo) on an empty data folder: simulate, serve on 8050."""
     if _port_8050_in_use():
         pytest.skip("port 8050 is taken by another program")
     log_path = tmp_path / "app.log"
-    env = {**os.environ, "MARMOT_DATA_DIR": str(tmp_path / "data")}
+    command = [sys.executable, "-m", "marmot_dash.cli", "serve", "--demo",
+               "--data", str(tmp_path / "data")]
     with log_path.open("w") as log:
-        process = subprocess.Popen([sys.executable, "app.py"], cwd=REPO_ROOT, env=env,
-                                   stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(command, cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT)
     try:
         _wait_until_served(README_URL + "/", process, timeout=120)
         page = open_page()

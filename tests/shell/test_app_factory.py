@@ -88,22 +88,21 @@ def test_chip_text_has_the_better_contrast(background: str, text: str) -> None:
     assert readable_text_colour(background) == text
 
 
-@pytest.mark.slow
-def test_app_module_simulates_the_default_dataset_when_the_folder_is_empty(tmp_path: Path):
+@pytest.mark.parametrize("folder", ["missing", "empty"])
+def test_app_module_never_simulates_a_dataset(tmp_path: Path, folder: str) -> None:
+    """The WSGI module serves what is there: no dataset, one line, exit 3 (gunicorn halts)."""
     data_dir = tmp_path / "data"
+    if folder == "empty":
+        data_dir.mkdir()
     env = {**os.environ, "MARMOT_DATA_DIR": str(data_dir)}
     result = subprocess.run(
-        [sys.executable, "-c", "import app; print(type(app.server).__name__)"],
-        cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120, check=True,
-    )
-    assert "simulated the illustrative one" in result.stdout
-    assert result.stdout.strip().endswith("Flask")
-    assert (data_dir / "dataset.yaml").is_file()
-    again = subprocess.run(
         [sys.executable, "-c", "import app"],
-        cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120, check=True,
+        cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120,
     )
-    assert "simulated" not in again.stdout
+    assert result.returncode == 3
+    assert result.stderr.startswith(f"error: cannot serve {data_dir}: ")
+    assert len(result.stderr.splitlines()) == 1 and not result.stdout
+    assert not data_dir.exists() or not any(data_dir.iterdir())
 
 
 def test_app_module_refuses_a_bad_dataset_in_one_line(tmp_path: Path) -> None:
@@ -113,5 +112,14 @@ def test_app_module_refuses_a_bad_dataset_in_one_line(tmp_path: Path) -> None:
         [sys.executable, "-c", "import app"],
         cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120,
     )
-    assert result.returncode == 1
+    assert result.returncode == 3
     assert result.stderr.startswith("error: ") and "Traceback" not in result.stderr
+
+
+def test_create_app_starts_no_thread(demo_dataset_dir: Path) -> None:
+    """gunicorn --preload forks after create_app: a thread then would not survive the fork."""
+    import threading
+
+    before = set(threading.enumerate())
+    create_app(demo_dataset_dir)
+    assert set(threading.enumerate()) <= before
