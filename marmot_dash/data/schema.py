@@ -27,9 +27,13 @@ AREA_TYPES = ("england", "region", "la", "comparator", "ward", "lsoa", "msoa")
 SMALL_AREA_LEVELS = ("ward", "lsoa", "msoa")
 
 # Breakdowns: "total" is the whole population; the others are cohort or deprivation splits.
-BREAKDOWNS = ("total", "sex", "age", "ethnicity", "deprivation_decile", "deprivation_quintile")
+# deprivation_decile / _quintile are national IMD groups; local_deprivation_* rank the
+# authority's own small areas within it (areas.parquet local_decile / local_quintile).
+BREAKDOWNS = ("total", "sex", "age", "ethnicity", "deprivation_decile", "deprivation_quintile",
+              "local_deprivation_decile", "local_deprivation_quintile")
 COHORT_BREAKDOWNS = ("sex", "age", "ethnicity")
-DEPRIVATION_BREAKDOWNS = ("deprivation_decile", "deprivation_quintile")
+DEPRIVATION_BREAKDOWNS = ("deprivation_decile", "deprivation_quintile",
+                          "local_deprivation_decile", "local_deprivation_quintile")
 TOTAL_CATEGORY = "Total"
 
 # ONS five-group ethnicity categories (the simulator's and the cohort view's order).

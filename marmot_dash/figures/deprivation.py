@@ -112,13 +112,23 @@ def _headroom(traces: list[dict]) -> dict:
     return {"range": [0, max(tops) * _HEADROOM]}
 
 
+AXIS_KINDS = {  # breakdown -> (axis words, number of groups on the scale or 0: as many as shown)
+    "deprivation_decile": ("National deprivation decile", 10),
+    "deprivation_quintile": ("National deprivation quintile", 5),
+    "local_deprivation_decile": ("Local deprivation decile", 0),
+    "local_deprivation_quintile": ("Local deprivation quintile", 0),
+}
+
+
 def _axis_title(latest: pd.DataFrame) -> str:
-    """ "Deprivation decile (1 = most deprived, 10 = least)": short ticks read on a phone."""
+    """ "National deprivation decile (1 = most deprived, 10 = least)": short ticks read on a
+    phone. National groups are England's IMD deciles or quintiles (the authority may have no
+    small area in some); local ones rank the authority's own small areas."""
     groups = len(latest)
-    kinds = {"deprivation_decile": "decile", "deprivation_quintile": "quintile"}
     breakdown = str(latest["breakdown"].iloc[0]) if "breakdown" in latest and groups else ""
-    kind = kinds.get(breakdown, {10: "decile", 5: "quintile"}.get(groups, "group"))
-    return f"Deprivation {kind} (1 = most deprived, {groups} = least)"
+    fallback = f"Deprivation {({10: 'decile', 5: 'quintile'}.get(groups, 'group'))}"
+    kind, scale = AXIS_KINDS.get(breakdown, (fallback, 0))
+    return f"{kind} (1 = most deprived, {scale or groups} = least)"
 
 
 def _multiplier(indicator: Mapping) -> float:
@@ -178,7 +188,7 @@ def build_deprivation(
         xaxis=axis_style(
             _axis_title(latest), tickmode="array", tickvals=latest["category_sort"].tolist(),
             ticktext=[str(int(sort)) for sort in latest["category_sort"]], showgrid=False,
-            range=[0.4, len(latest) + 0.6],
+            range=[0.4, max([len(latest), *latest["category_sort"].astype(int)]) + 0.6],
         ),
         yaxis=axis_style(unit_label(indicator), rangemode="tozero",
                          **_headroom(traces) if annotations else {}),

@@ -16,7 +16,7 @@ def test_bars_in_quantile_order_with_intervals(deprivation, indicator):
     assert list(bars.error_y.array) == [2.0] * 5
     assert list(fig.layout.xaxis.ticktext) == ["1", "2", "3", "4", "5"]
     assert fig.layout.xaxis.title.text == (
-        "Deprivation quintile (1 = most deprived, 5 = least)")
+        "National deprivation quintile (1 = most deprived, 5 = least)")
     assert bars.customdata[0][0] == "Quintile 1"  # the full label is on hover
 
 
