@@ -46,6 +46,8 @@ QUANTILE_AREA_COLUMNS = {
     "local_deprivation_decile": "local_decile",
     "local_deprivation_quintile": "local_quintile",
 }
+# Small-area levels from the finest (quantile populations are summed from the finest one known).
+FINEST_FIRST = ("lsoa", "msoa", "ward")
 # A peer band needs at least this many members with a value in the period.
 MIN_PEERS_FOR_BAND = 3
 PEER_BAND_COLUMNS = ("period", "period_sort", "median", "minimum", "maximum", "areas")
@@ -157,13 +159,14 @@ def _gap_change(latest: tuple[float, float, float], baseline: tuple[float, float
 
 def quantile_populations(store: Store, rows: pd.DataFrame) -> np.ndarray:
     """Population of each deprivation quantile: the denominators when all are given,
-    otherwise the finest level's populations summed by the quantile the breakdown groups areas
-    by (national IMD decile or quintile, or local decile or quintile), otherwise equal."""
+    otherwise the finest level's (LSOA, MSOA, ward) populations summed by the quantile the
+    breakdown groups areas by (national IMD decile or quintile, or local decile or quintile),
+    otherwise equal."""
     denominators = rows["denominator"].to_numpy(dtype=float)
     if np.all(np.isfinite(denominators) & (denominators > 0)):
         return denominators
     column = QUANTILE_AREA_COLUMNS.get(str(rows["breakdown"].iloc[0]), "local_quintile")
-    for level in reversed(store.levels):
+    for level in sorted(store.levels, key=FINEST_FIRST.index):
         areas = store.areas(level)
         if column == "imd_quintile":
             areas = areas.assign(imd_quintile=(areas["imd_decile"] + 1) // 2)
