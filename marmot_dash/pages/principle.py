@@ -203,6 +203,9 @@ def json_tree(node: object) -> object:
 def problem_message(store, state: ViewState) -> html.Section:
     """The helpful message for a bad principle, indicator, view, level or period."""
     panel = not_found_message(state.problem)
+    if state.principle is not None and store.principle_note(state.principle):
+        panel.children = [*panel.children, html.P(store.principle_note(state.principle),
+                                                  id="principle-note", className="principle-note")]
     links = [html.Li(dcc.Link(f"Principle {p['id']}: {p['short_name']}",
                               href=f"/principle/{p['id']}"))
              for p in store.principles().to_dict("records")]
