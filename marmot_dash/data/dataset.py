@@ -200,6 +200,7 @@ def indicators_schema() -> pa.DataFrameSchema:
             "target_period": _text(nullable=True),
             "definition": _text(nullable=True),
             "source_url": _text(nullable=True),
+            "publisher": _text(nullable=True),
             "fingertips_id": _number("Int64", coerce=True),
         },
         report_duplicates="exclude_first",
@@ -454,7 +455,26 @@ def _read_meta(directory: Path) -> dict:
     if not isinstance(threshold, int) or isinstance(threshold, bool) or threshold < 0:
         raise DatasetError(file, "expected a whole number >= 0", column="disclosure_threshold")
     meta.setdefault("sources", [])
+    _check_peer_group(meta.get("peer_group"), file)
+    notes = meta.get("principle_notes")
+    if notes is not None and not (isinstance(notes, dict) and all(
+            key in schema.PRINCIPLE_IDS and isinstance(text, str) for key, text in notes.items())):
+        raise DatasetError(file, "expected {principle number 1-8: sentence}",
+                           column="principle_notes")
     return meta
+
+
+def _check_peer_group(group: Any, file: str) -> None:
+    """The optional ``peer_group``: {name, description, members: [{code, name}]}."""
+    if group is None:
+        return
+    shaped = (isinstance(group, dict) and isinstance(group.get("name"), str)
+              and isinstance(group.get("description"), str)
+              and isinstance(group.get("members"), list))
+    if not shaped or not all(isinstance(m, dict) and isinstance(m.get("code"), str)
+                             and isinstance(m.get("name"), str) for m in group["members"]):
+        raise DatasetError(file, "expected {name, description, members: [{code, name}]}",
+                           column="peer_group")
 
 
 def _read_principles(directory: Path) -> pd.DataFrame:
@@ -474,6 +494,8 @@ def _read_indicators(directory: Path) -> pd.DataFrame:
         frame = pd.read_csv(directory / file, dtype=str, keep_default_na=False, na_values=[""])
     except (OSError, UnicodeDecodeError, pd.errors.ParserError) as error:
         raise DatasetError(file, f"cannot read CSV: {error}") from error
+    if "publisher" not in frame:  # datasets built before the column existed
+        frame["publisher"] = pd.Series(pd.NA, index=frame.index, dtype="str")
     _missing_columns(frame, schema.INDICATOR_COLUMNS, file)
     return _validate(frame, indicators_schema(), file, row_offset=2)
 

@@ -27,11 +27,13 @@ AREA_TYPES = ("england", "region", "la", "comparator", "ward", "lsoa", "msoa")
 SMALL_AREA_LEVELS = ("ward", "lsoa", "msoa")
 
 # Breakdowns: "total" is the whole population; the others are cohort or deprivation splits.
+# pupil_group: pupils by eligibility for free school meals or being looked after (DfE's
+# published groups, e.g. persistent absence), with "All pupils" as the reference category.
 # deprivation_decile / _quintile are national IMD groups; local_deprivation_* rank the
 # authority's own small areas within it (areas.parquet local_decile / local_quintile).
-BREAKDOWNS = ("total", "sex", "age", "ethnicity", "deprivation_decile", "deprivation_quintile",
-              "local_deprivation_decile", "local_deprivation_quintile")
-COHORT_BREAKDOWNS = ("sex", "age", "ethnicity")
+BREAKDOWNS = ("total", "sex", "age", "ethnicity", "pupil_group", "deprivation_decile",
+              "deprivation_quintile", "local_deprivation_decile", "local_deprivation_quintile")
+COHORT_BREAKDOWNS = ("sex", "age", "ethnicity", "pupil_group")
 DEPRIVATION_BREAKDOWNS = ("deprivation_decile", "deprivation_quintile",
                           "local_deprivation_decile", "local_deprivation_quintile")
 TOTAL_CATEGORY = "Total"
@@ -61,6 +63,7 @@ INDICATOR_COLUMNS = (
     "target_period",  # period label or empty
     "definition",
     "source_url",
+    "publisher",  # who published the figures and through which service (may be empty)
     "fingertips_id",  # Int64 or empty
 )
 

@@ -48,13 +48,24 @@ from marmot_dash.data.dataset import write_dataset
 from marmot_dash.data.errors import DatasetError
 from marmot_dash.data.geography import Comparator, Geography
 from marmot_dash.data.principles import PRINCIPLES
+from marmot_dash.ingest.peers import PeerGroup, derive_peer_group
 from marmot_dash.ingest.sources.boundaries import read_boundaries, to_feature_collection
-from marmot_dash.ingest.sources.config import FileSpec, Sources, read_sources
+from marmot_dash.ingest.sources.config import (
+    EVERY_ROW,
+    SERIES_KINDS,
+    FileSpec,
+    Sources,
+    read_sources,
+)
 from marmot_dash.ingest.sources.council import read_catalogue, read_council_values
-from marmot_dash.ingest.sources.fingertips import read_fingertips
+from marmot_dash.ingest.sources.dfe_ees import read_dfe_ees
+from marmot_dash.ingest.sources.fingertips import SEX_ORDER, read_fingertips
+from marmot_dash.ingest.sources.fuel_poverty import read_fuel_poverty
 from marmot_dash.ingest.sources.imd import read_deprivation
+from marmot_dash.ingest.sources.life_expectancy import read_life_expectancy
 from marmot_dash.ingest.sources.lookups import read_lookup
 from marmot_dash.ingest.sources.measures import reconcile_intervals
+from marmot_dash.ingest.sources.ons_els import read_ons_els
 from marmot_dash.ingest.sources.population import read_population
 
 __all__ = ["build_dataset", "check_sources", "load_geography"]
@@ -285,15 +296,17 @@ def check_sources(sources_yaml: str | Path) -> None:
 
 
 def _step_count(sources: Sources) -> int:
-    return len(sources.boundaries) + 3 + len(sources.catalogues) + len(sources.indicators)
+    return (len(sources.boundaries) + 3 + len(sources.catalogues) + len(sources.indicators)
+            + (sources.peer_group is not None))
 
 
 def _read_everything(sources: Sources, bar: tqdm) -> dict:
     """The keyword arguments of ``write_dataset`` for a sources file."""
     geography = _geography(sources, bar)
     catalogue = _catalogue(sources, bar)
-    values, catalogue, notes = _values(sources, geography, catalogue, bar)
-    return {"meta": _meta(sources, geography, notes), "principles": list(PRINCIPLES),
+    peers = _peers(sources, bar)
+    values, catalogue, notes = _values(sources, geography, catalogue, peers, bar)
+    return {"meta": _meta(sources, geography, notes, peers), "principles": list(PRINCIPLES),
             "indicators": catalogue, "values": values, "areas": geography.areas,
             "geo": geography.boundaries, "themes": _themes(sources)}
 
@@ -313,18 +326,37 @@ def _catalogue(sources: Sources, bar: tqdm) -> pd.DataFrame:
     return catalogue
 
 
+def _peers(sources: Sources, bar: tqdm) -> PeerGroup | None:
+    """The group of similar authorities the sources file asks for (``ingest.peers``)."""
+    spec = sources.peer_group
+    if spec is None:
+        return None
+    _step(bar, "similar authorities")
+    return derive_peer_group(
+        sources.area_code, sources.area_name, candidates=spec["candidates"].path,
+        deprivation=spec["deprivation"].path, population=spec["population"].path,
+        size=spec["size"], name=spec["name"], deprivation_options=spec["deprivation"].options,
+        population_options=spec["population"].options)
+
+
 def _values(
-    sources: Sources, geography: Geography, catalogue: pd.DataFrame, bar: tqdm
+    sources: Sources, geography: Geography, catalogue: pd.DataFrame, peers: PeerGroup | None,
+    bar: tqdm,
 ) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
     area_types = _area_types(sources, geography)
     names = dict(zip(geography.areas["area_code"], geography.areas["area_name"], strict=True))
     names.update({c["code"]: c["name"] for c in sources.comparators})
+    for code, name in peers.members if peers else ():
+        area_types.setdefault(code, "comparator")
+        names.setdefault(code, name)
     frames, derived, notes = [], [], []
     for spec in sources.indicators:
         _step(bar, f"indicators: {spec.path.name}")
         if spec.options["kind"] == "fingertips":
             frame, rows, note = _fingertips(spec, catalogue, area_types)
             derived.append(rows)
+        elif spec.options["kind"] in SERIES_KINDS:
+            frame, note = _series(sources, spec, catalogue, area_types)
         else:
             frame, note = _council(spec, catalogue, area_types)
         notes += note
@@ -437,6 +469,91 @@ def _council(
     return frame, []
 
 
+def _read_series(kind: str, path: Path) -> tuple[pd.DataFrame, object, list[str]]:
+    """A published-series file read by its layout's reader: rows, table and notes."""
+    if kind == "fuel_poverty":
+        frame, table, skipped = read_fuel_poverty(path)
+        notes = [f"{path.name}: {skipped} rows with old area codes whose names are in no "
+                 "later year left out"] if skipped else []
+        return frame, table, notes
+    reader = {"ons_els": read_ons_els, "life_expectancy": read_life_expectancy,
+              "dfe_ees": read_dfe_ees}[kind]
+    frame, table = reader(path)
+    return frame, table, []
+
+
+def _series(
+    sources: Sources, spec: FileSpec, catalogue: pd.DataFrame, area_types: dict[str, str]
+) -> tuple[pd.DataFrame, list[str]]:
+    """Rows of a published-series file (ONS ELS, fuel poverty, life expectancy, DfE) under the
+    catalogue ids the sources file maps its source indicators to; published value, interval,
+    count and denominator unchanged. Rows of areas the dataset does not know are left out."""
+    frame, table, notes = _read_series(spec.options["kind"], spec.path)
+    targets = spec.options["targets"]
+    where = f"indicators ({spec.path.name})"
+    known_ids = set(catalogue["indicator_id"])
+    column = table.column("indicator", "metric", "age") or "indicator"
+    present = set(frame["source_indicator"])
+    for name, items in targets.items():
+        for target in items:
+            if target.indicator_id not in known_ids:
+                raise DatasetError(str(sources.path), f"indicator {target.indicator_id!r} is "
+                                   "in no catalogue file", column=f"{where}.{name}")
+        if name != EVERY_ROW and name not in present:
+            raise table.error(f"source indicator {name!r} (named in {sources.path.name}) is "
+                              "not in this file", column=column)
+    if EVERY_ROW not in targets:
+        mapped = frame["source_indicator"].isin(list(targets))
+        if not mapped.all():
+            left = frame.loc[~mapped, "source_indicator"]
+            notes.append(f"{spec.path.name}: {len(left)} rows of {left.nunique()} source "
+                         "indicators not in the sources file left out")
+        frame = frame.loc[mapped]
+    outside = ~frame["area_code"].isin(list(area_types))
+    if outside.any():
+        notes.append(f"{spec.path.name}: {int(outside.sum())} rows for other areas left out")
+        frame = frame.loc[~outside]
+    found = set(frame.loc[frame["area_code"] == sources.area_code, "source_indicator"])
+    missing = [name for name in targets if name != EVERY_ROW and name not in found]
+    if not found or missing:
+        what = f" of source indicator {missing[0]!r}" if missing else ""
+        raise DatasetError(str(spec.path), f"no rows{what} for {sources.area_name} "
+                           f"({sources.area_code}): an unknown area code or name?",
+                           column=table.column("areacd", "area_code", "Area Codes",
+                                               "new_la_code"))
+    parts = []
+    for name, items in targets.items():
+        rows = frame if name == EVERY_ROW else frame.loc[frame["source_indicator"] == name]
+        for target in items:
+            sort = target.category_sort or (SEX_ORDER.get(target.category, 3)
+                                            if target.breakdown == "sex" else 0)
+            parts.append(rows.assign(indicator_id=target.indicator_id,
+                                     breakdown=target.breakdown, category=target.category,
+                                     category_sort=sort))
+    frame = pd.concat(parts, ignore_index=True)
+    clash = frame.duplicated(list(schema.VALUE_KEY))
+    if clash.any():
+        row = frame.loc[clash].iloc[0]
+        raise table.error(f"two source indicators give {row['indicator_id']} "
+                          f"({row['category']}) for {row['area_code']} in {row['period']}",
+                          position=int(row["row"]) - table.header_row - 1, column=column)
+    _check_proportions(frame, catalogue, table)
+    frame["area_type"] = frame["area_code"].map(area_types)
+    return frame.drop(columns=["source_indicator", "row"]), notes
+
+
+def _check_proportions(frame: pd.DataFrame, catalogue: pd.DataFrame, table) -> None:
+    """A proportion above its multiplier (e.g. 104%) is refused at its source row."""
+    kinds = catalogue.set_index("indicator_id")
+    proportion = frame["indicator_id"].map(kinds["value_type"]) == "proportion"
+    over = proportion & (frame["value"] > frame["indicator_id"].map(kinds["multiplier"]))
+    if over.any():
+        row = frame.loc[over].iloc[0]
+        raise table.error(f"{row['value']:g} is above 100% for the proportion "
+                          f"{row['indicator_id']}", position=int(row["row"]) - table.header_row
+                          - 1)
+
+
 def _fill_intervals(values: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
     """Wilson (proportions) or Byars (rates) limits where a row has count and denominator but
     no interval; the value too when it is missing."""
@@ -466,7 +583,12 @@ def _fill_intervals(values: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFra
     return values
 
 
-def _meta(sources: Sources, geography: Geography, notes: list[str]) -> dict:
+def _meta(
+    sources: Sources, geography: Geography, notes: list[str], peers: PeerGroup | None
+) -> dict:
+    optional = {"peer_group": peers.as_meta()} if peers else {}
+    if sources.principle_notes:
+        optional["principle_notes"] = dict(sources.principle_notes)
     return {
         "name": sources.name,
         "area": {"code": sources.area_code, "name": sources.area_name},
@@ -477,6 +599,7 @@ def _meta(sources: Sources, geography: Geography, notes: list[str]) -> dict:
         "disclosure_threshold": 5,
         "sources": [dict(c) for c in sources.credits],
         "build_notes": notes,
+        **optional,
     }
 
 

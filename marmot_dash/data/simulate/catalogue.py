@@ -48,6 +48,7 @@ PARAMETER_COLUMNS = (
     "ethnicity_effect",
 )
 
+SIMULATED_PUBLISHER = "Simulated (illustrative)"
 _TEXT_COLUMNS = (
     "indicator_id", "name", "short_name", "sources", "unit", "value_type", "polarity",
     "baseline_period", "target_period", "definition", "source_url", "age_bands", "age_shares",
@@ -68,7 +69,8 @@ def read_catalogue_table() -> pd.DataFrame:
 
 def indicator_catalogue(table: pd.DataFrame) -> pd.DataFrame:
     """The ``indicators.csv`` rows: the catalogue columns with their schema types."""
-    catalogue = table.loc[:, list(schema.INDICATOR_COLUMNS)].copy()
+    catalogue = table.assign(publisher=SIMULATED_PUBLISHER).loc[
+        :, list(schema.INDICATOR_COLUMNS)].copy()
     catalogue["principle"] = catalogue["principle"].astype("int64")
     catalogue["multiplier"] = catalogue["multiplier"].astype("float64")
     catalogue["target"] = catalogue["target"].astype("float64")

@@ -23,6 +23,16 @@ indicators and a second switch the ward pattern). Example::
     indicators:
       - {kind: fingertips, path: export.csv, principle: 6, exclude_indicators: [91040]}
       - {kind: council, path: jsna.xlsx, sheet: Values}
+      # published series (ons_els, fuel_poverty, life_expectancy, dfe_ees): source indicator
+      # -> catalogue id, or {id, breakdown, category, category_sort}, or a list of these
+      - kind: ons_els
+        path: els.csv
+        indicators: {"Employment rate": P3-employment-rate,
+                     "Male healthy life expectancy": {id: P6-hle, breakdown: sex,
+                                                      category: Male}}
+      - {kind: life_expectancy, path: le_males.csv, indicator: {id: P6-le, ...}}  # one a file
+    peer_group: {...}                          # optional: see marmot_dash/ingest/peers.py
+    principle_notes: {7: "Why principle 7 has fewer than three indicators."}
     themes: themes.yaml                        # optional; the brief's themes otherwise
     sources: [{name: ..., publisher: ..., licence: ..., url: ...}]
 """
@@ -35,11 +45,15 @@ from typing import Any
 
 import yaml
 
+from marmot_dash.data import schema
 from marmot_dash.data.errors import DatasetError
 from marmot_dash.ingest.sources._common import GSS_CODE
 
 LEVELS = ("la", "ward", "msoa", "lsoa")
-INDICATOR_KINDS = ("fingertips", "council")
+SERIES_KINDS = ("ons_els", "fuel_poverty", "life_expectancy", "dfe_ees")
+INDICATOR_KINDS = ("fingertips", "council", *SERIES_KINDS)
+EVERY_ROW = "*"  # the targets key of a one-indicator file (``indicator:``)
+PEER_FILES = ("candidates", "deprivation", "population")
 COMPARATOR_TYPES = ("england", "region", "comparator")
 DEFAULT_PRINCIPLE = 6  # Fingertips is the public-health (ill-health prevention) source
 
@@ -50,6 +64,16 @@ class FileSpec:
 
     path: Path
     options: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a source indicator's rows go: a catalogue id and a breakdown category."""
+
+    indicator_id: str
+    breakdown: str = "total"
+    category: str = schema.TOTAL_CATEGORY
+    category_sort: int = 0
 
 
 @dataclass(frozen=True)
@@ -70,6 +94,8 @@ class Sources:
     themes: Path | None
     simplify_m: float
     credits: tuple[dict, ...]
+    peer_group: dict[str, Any] | None = None  # FileSpecs under candidates/deprivation/population
+    principle_notes: dict[int, str] = field(default_factory=dict)
 
 
 def read_sources(path: str | Path) -> Sources:
@@ -117,7 +143,36 @@ def read_sources(path: str | Path) -> Sources:
         themes=_resolve(raw["themes"], path) if raw.get("themes") else None,
         simplify_m=float(geography.get("simplify_m", 10)),
         credits=tuple(_list(raw, "sources", file)),
+        peer_group=_peer_group(raw.get("peer_group"), path, file),
+        principle_notes=_principle_notes(raw.get("principle_notes"), file),
     )
+
+
+def _peer_group(raw: Any, sources_path: Path, file: str) -> dict[str, Any] | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise DatasetError(file, "expected a mapping", column="peer_group")
+    size = raw.get("size", 15)
+    if not isinstance(size, int) or isinstance(size, bool) or not 1 <= size <= 100:
+        raise DatasetError(file, "expected a whole number 1-100", column="peer_group.size")
+    group = {"name": str(raw.get("name") or "Similar authorities"), "size": size}
+    for key in PEER_FILES:
+        if key not in raw:
+            raise DatasetError(file, "key missing", column=f"peer_group.{key}")
+        group[key] = _spec(raw[key], sources_path, file, f"peer_group.{key}")
+    return group
+
+
+def _principle_notes(raw: Any, file: str) -> dict[int, str]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict) or not all(
+            key in schema.PRINCIPLE_IDS and isinstance(text, str) and text.strip()
+            for key, text in raw.items()):
+        raise DatasetError(file, "expected {principle number 1-8: sentence}",
+                           column="principle_notes")
+    return {int(key): text.strip() for key, text in raw.items()}
 
 
 def _load(path: Path, seen: tuple[Path, ...]) -> dict:
@@ -186,7 +241,44 @@ def _indicator(raw: Any, sources_path: Path, file: str, index: int) -> FileSpec:
     principle = spec.options.get("principle", DEFAULT_PRINCIPLE)
     if principle not in range(1, 9):
         raise DatasetError(file, "expected a Marmot principle 1-8", column=f"{where}.principle")
-    return FileSpec(spec.path, {**spec.options, "kind": kind, "principle": principle})
+    options = {**spec.options, "kind": kind, "principle": principle}
+    if kind in SERIES_KINDS:
+        options["targets"] = _targets(spec.options, file, where)
+    return FileSpec(spec.path, options)
+
+
+def _targets(options: dict, file: str, where: str) -> dict[str, tuple[Target, ...]]:
+    """The ``indicators`` mapping (or the single ``indicator``) of a published-series file."""
+    if ("indicators" in options) == ("indicator" in options):
+        raise DatasetError(file, "expected either indicators: {source indicator: catalogue id} "
+                           "or indicator: <catalogue id>", column=f"{where}.indicators")
+    raw = options.get("indicators") or {EVERY_ROW: options.get("indicator")}
+    if not isinstance(raw, dict):
+        raise DatasetError(file, "expected a mapping {source indicator: catalogue id}",
+                           column=f"{where}.indicators")
+    return {str(name): tuple(_target(item, file, f"{where}.indicators.{name}")
+                             for item in (value if isinstance(value, list) else [value]))
+            for name, value in raw.items()}
+
+
+def _target(raw: Any, file: str, where: str) -> Target:
+    if isinstance(raw, str) and raw.strip():
+        return Target(raw.strip())
+    if not isinstance(raw, dict) or not isinstance(raw.get("id"), str):
+        raise DatasetError(file, "expected a catalogue id or {id, breakdown, category}",
+                           column=where)
+    breakdown = raw.get("breakdown", "total")
+    if breakdown not in schema.BREAKDOWNS:
+        raise DatasetError(file, f"expected a breakdown among {', '.join(schema.BREAKDOWNS)}",
+                           column=f"{where}.breakdown")
+    category = str(raw.get("category") or schema.TOTAL_CATEGORY)
+    if breakdown != "total" and category == schema.TOTAL_CATEGORY:
+        raise DatasetError(file, "expected a category for a breakdown other than total",
+                           column=f"{where}.category")
+    sort = raw.get("category_sort", 0)
+    if not isinstance(sort, int) or isinstance(sort, bool):
+        raise DatasetError(file, "expected a whole number", column=f"{where}.category_sort")
+    return Target(raw["id"], breakdown, category, sort)
 
 
 def _comparators(items: list, file: str) -> tuple[dict, ...]:

@@ -132,7 +132,7 @@ def read_catalogue(path: str | Path, *, sheet: str | None = None) -> pd.DataFram
     first_bad(table, polarity.isna(), col("polarity"),
               f"expected one of {', '.join(schema.POLARITIES)} (or a Fingertips polarity)")
     frame["polarity"] = polarity
-    for name in ("baseline_period", "target_period", "definition", "source_url"):
+    for name in ("baseline_period", "target_period", "definition", "source_url", "publisher"):
         frame[name] = texts(table, col(name))
     frame["target"] = numbers(table, col("target"))
     frame["fingertips_id"] = numbers(table, col("fingertips_id"), integer=True,
