@@ -456,12 +456,20 @@ def _read_meta(directory: Path) -> dict:
         raise DatasetError(file, "expected a whole number >= 0", column="disclosure_threshold")
     meta.setdefault("sources", [])
     _check_peer_group(meta.get("peer_group"), file)
-    notes = meta.get("principle_notes")
-    if notes is not None and not (isinstance(notes, dict) and all(
-            key in schema.PRINCIPLE_IDS and isinstance(text, str) for key, text in notes.items())):
-        raise DatasetError(file, "expected {principle number 1-8: sentence}",
-                           column="principle_notes")
+    meta["principle_notes"] = _principle_notes(meta.get("principle_notes"), file)
     return meta
+
+
+def _principle_notes(notes: Any, file: str) -> dict[int, str]:
+    """The optional ``principle_notes`` with whole-number keys (YAML may write them as text)."""
+    if notes is None:
+        return {}
+    if isinstance(notes, dict):
+        keys = {key: int(key) if str(key).isdigit() else None for key in notes}
+        if all(keys[key] in schema.PRINCIPLE_IDS and isinstance(text, str)
+               for key, text in notes.items()):
+            return {keys[key]: text for key, text in notes.items()}
+    raise DatasetError(file, "expected {principle number 1-8: sentence}", column="principle_notes")
 
 
 def _check_peer_group(group: Any, file: str) -> None:

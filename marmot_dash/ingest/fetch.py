@@ -171,6 +171,6 @@ def _ward_boundaries(session: requests.Session, area_code: str, out: Path) -> Pa
 
 def catalogue_fingertips_ids() -> list[int]:
     """The Fingertips ids of the illustrative catalogue (``data/simulate/catalogue.csv``)."""
-    path = Path(__file__).parent / "simulate" / "catalogue.csv"
+    path = Path(__file__).parent.parent / "data" / "simulate" / "catalogue.csv"
     ids = pd.read_csv(path, usecols=["fingertips_id"])["fingertips_id"].dropna()
     return sorted(int(i) for i in ids)

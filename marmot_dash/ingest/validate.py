@@ -10,7 +10,7 @@ from marmot_dash.ingest.build import check_sources
 from marmot_dash.ingest.sources._common import head_cells, normalise
 
 KINDS = ("sources", "fingertips", "council", "catalogue", "boundaries", "deprivation", "lookup",
-         "population", "themes")
+         "population", "themes", "ons_els", "fuel_poverty", "life_expectancy", "dfe_ees")
 BOUNDARY_SUFFIXES = (".geojson", ".json", ".gpkg", ".shp")
 
 
@@ -20,7 +20,8 @@ def validate_source(path: str | Path, kind: str | None = None) -> str:
     ``kind`` is one of ``KINDS``; when omitted it is guessed from the file: YAML with a
     ``geography`` key is a sources file (every file it names is checked too), other YAML a
     themes file, GeoJSON/GeoPackage/shapefile boundaries, and a table by its header (Fingertips
-    export, council values, catalogue, deprivation, lookup, population). Problems raise
+    export, council values, catalogue, ONS Explore Local Statistics, fuel poverty, DfE EES,
+    ONS life expectancy, deprivation, lookup, population). Problems raise
     ``DatasetError`` naming the file, row and column.
     """
     path = Path(path)
@@ -52,6 +53,10 @@ def guess_kind(path: Path) -> str:
         ("fingertips", ("indicator_id", "area_code", "time_period")),
         ("council", ("indicator_id", "area_code", "value")),
         ("catalogue", ("indicator_id", "principle")),
+        ("ons_els", ("areacd", "indicator", "period", "observation")),
+        ("fuel_poverty", ("data_year", "metric", "fuel_poor_households")),
+        ("dfe_ees", ("time_period", "geographic_level", "percentage_eligible_children")),
+        ("life_expectancy", ("area_codes", "area_names")),
     )
     for kind, needed in signatures:
         if all(normalise(name) in cells for name in needed):
@@ -96,4 +101,8 @@ _READERS: dict[str, Callable[[Path], object]] = {
     "deprivation": _reader("imd", "read_deprivation"),
     "lookup": _reader("lookups", "read_lookup"),
     "population": _reader("population", "read_population"),
+    "ons_els": _reader("ons_els", "read_ons_els"),
+    "fuel_poverty": _reader("fuel_poverty", "read_fuel_poverty"),
+    "life_expectancy": _reader("life_expectancy", "read_life_expectancy"),
+    "dfe_ees": _reader("dfe_ees", "read_dfe_ees"),
 }

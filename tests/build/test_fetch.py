@@ -11,7 +11,7 @@ from tenacity import wait_none
 from typer.testing import CliRunner
 
 from marmot_dash.cli import cli
-from marmot_dash.data import fetch as fetch_module
+from marmot_dash.ingest import fetch as fetch_module
 from marmot_dash.ingest.fetch import FetchError, fetch
 from marmot_dash.ingest.sources.fingertips import read_fingertips
 

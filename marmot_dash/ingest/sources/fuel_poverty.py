@@ -76,12 +76,10 @@ def read_fuel_poverty(path: str | Path) -> tuple[pd.DataFrame, Table, int]:
 def _codes_by_name(frame: pd.DataFrame, code: pd.Series, gss: pd.Series) -> pd.Series:
     """For old-code rows: the GSS code of the same area name in the nearest later year."""
     known = frame.loc[gss, ["area_name", "period_sort"]].assign(code=code[gss])
-    old = frame.loc[~gss, ["area_name", "period_sort"]]
+    old = frame.loc[~gss, ["area_name", "period_sort"]].reset_index(names="position")
+    pairs = old.merge(known, on="area_name", suffixes=("", "_known"))
+    pairs = pairs.loc[pairs["period_sort_known"] > pairs["period_sort"]]
+    nearest = pairs.sort_values("period_sort_known").drop_duplicates("position")
     matched = pd.Series("", index=frame.index, dtype="str")
-    for name, sorts in old.groupby("area_name")["period_sort"]:
-        same = known[known["area_name"] == name]
-        for position, sort in sorts.items():
-            later = same[same["period_sort"] > sort].sort_values("period_sort")
-            if len(later):
-                matched[position] = later["code"].iloc[0]
+    matched[nearest["position"].to_numpy()] = nearest["code"].to_numpy()
     return matched

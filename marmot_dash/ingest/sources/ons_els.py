@@ -39,8 +39,8 @@ def read_ons_els(path: str | Path) -> tuple[pd.DataFrame, Table]:
     table = read_table(path, REQUIRED)
     col = table.column
     frame = pd.DataFrame(index=table.frame.index)
-    frame["source_indicator"] = texts(table, col("indicator"), required=True)
     frame["area_code"] = area_codes(table, col("areacd"))
+    frame["source_indicator"] = texts(table, col("indicator"), required=True)
     frame["area_name"] = texts(table, col("areanm"), required=True)
     _one_name_per_code(table, frame)
     raw_period = texts(table, col("period"), required=True)
