@@ -130,18 +130,8 @@ def meta() -> dict:
 
 
 def write(directory: Path) -> Path:
-    """Write the published town to ``directory`` (returns the dataset's path).
-
-    The catalogue's ``publisher`` column is added to indicators.csv after writing when this
-    branch's schema does not list it yet (the contract's column; readers use ``.get``).
-    """
+    """Write the published town to ``directory`` (returns the dataset's path)."""
     parts = town.parts()
     parts.update(meta=meta(), indicators=catalogue(), values=values(), areas=areas())
     parts["geo"] = {**parts["geo"], "msoa": collection(MSOAS)}
-    path = write_dataset(directory, **parts)
-    csv = path / schema.INDICATORS_FILE
-    written = pd.read_csv(csv, dtype=str, keep_default_na=False)
-    if "publisher" not in written.columns:
-        written["publisher"] = written["indicator_id"].map(PUBLISHERS)
-        written.to_csv(csv, index=False)
-    return path
+    return write_dataset(directory, **parts)

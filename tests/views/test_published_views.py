@@ -3,6 +3,7 @@ band, MSOA places, national and local deprivation, the definition's plain statem
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -55,9 +56,11 @@ def test_the_source_line_names_the_publisher_and_the_periods(published):
     assert _source(deprivation) == "Source: DWP Stat-Xplore, 2015 and 2020"
 
 
-def test_without_a_publisher_the_source_is_the_dataset(store):
-    fig = view_figure(store, store.indicators()["indicator_id"].iloc[0], "trend").figure
-    assert _source(fig).startswith(f"Source: {store.meta['name']}, ")
+def test_without_a_publisher_the_source_is_the_dataset(published):
+    catalogue = published.dataset.indicators.assign(publisher=None)
+    bare = Store(replace(published.dataset, indicators=catalogue))
+    fig = view_figure(bare, "smoking", "trend").figure
+    assert _source(fig) == "Source: Test town: published figures, 2015 to 2020"
 
 
 def test_the_trend_shows_the_peer_group_median_and_range(published):
