@@ -134,11 +134,11 @@ def parse_view_state(store, pathname: str | None, search: str | None) -> ViewSta
     """The state in ``/principle/<n>?indicator=&view=&level=&period=&deprivation=``, checked
     against the store.
 
-    Missing values take defaults (the principle's first indicator, the trend view, the first
-    level with the indicator's values, the latest period at that level; no deprivation
-    grouping, so the view shows the first the indicator has: national deciles first). A bad
-    value gives a state whose ``problem`` names it and says what is allowed; this never raises
-    for user input.
+    Missing values take defaults (the principle's first indicator with a value for the
+    authority, else its first; the trend view; the first level with the indicator's values and
+    the latest period there; no deprivation grouping, so the view shows the first the indicator
+    has: national deciles first). A bad value gives a state whose ``problem`` names it and says
+    what is allowed; this never raises for user input.
     """
     params = parse_qs((search or "").lstrip("?"), keep_blank_values=False)
     return state_from_params(store, _principle_number(pathname), params)
@@ -177,7 +177,8 @@ def _with_indicator(store, state: ViewState, params: Mapping[str, object]) -> Vi
     if wanted is None:
         if not ids:
             return replace(state, problem=f"Principle {state.principle} has no indicators yet.")
-        return replace(state, indicator=ids[0])
+        with_values = [i for i in ids if store.latest(i) is not None]
+        return replace(state, indicator=(with_values or ids)[0])
     if wanted in ids:
         return replace(state, indicator=wanted)
     try:
@@ -479,8 +480,10 @@ def _trend_view(store, indicator: Mapping) -> ViewResult:
     )
     against = [c["name"] for c in store.comparators]
     if peer_name:
-        against.append(f"{peer_name} (median and range)")
-    subtitle = f"{store.area_name} against {', '.join(against)}, with 95% intervals"
+        against.append(f"the median and range of {peer_name}")
+    listed = ", ".join(against[:-1]) + (" and " if len(against) > 1 else "") + against[-1] \
+        if against else "its comparators"
+    subtitle = f"{store.area_name} against {listed}, with 95% intervals"
     fig = _framed(store, fig, indicator, f"{_name(indicator)}: trend", subtitle,
                   _span(own.dropna(subset=["value"])["period"].tolist()))
     table = _table(series, ("benchmark",))

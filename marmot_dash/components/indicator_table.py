@@ -89,7 +89,7 @@ def indicator_table(
                          with_rank=peer_name is not None))
     headers = list(HEADERS)
     if peer_name is not None:
-        headers.insert(-1, f"Rank among {peer_name} (1 = best)")
+        headers.insert(-1, "Rank among similar authorities (1 = best)")
     return html.Table(
         className="indicator-table",
         id="indicator-table",

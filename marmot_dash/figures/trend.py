@@ -133,8 +133,14 @@ def _line_trace(area: _Area, key: str, with_markers: bool) -> dict:
     }
 
 
+# Legend order: the areas' lines, then the peer group, then the benchmark markers (the legend is
+# one scrolling row, so the lines come first whatever the drawing order).
+_PEER_LEGEND_RANK, _MARKER_LEGEND_RANK = 1001, 1002
+
+
 def _peer_traces(band: pd.DataFrame, name: str) -> list[dict]:
-    """The peer group's range (minimum to maximum, a shaded polygon) and median (a line)."""
+    """The peer group's range (minimum to maximum, a shaded polygon) and median (a line), one
+    legend entry for both (clicking it hides both)."""
     periods = band["period"].astype(str).tolist()
     low, high = band["minimum"].astype(float).tolist(), band["maximum"].astype(float).tolist()
     median = band["median"].astype(float).tolist()
@@ -144,11 +150,12 @@ def _peer_traces(band: pd.DataFrame, name: str) -> list[dict]:
             "type": "scatter", "x": periods + periods[::-1], "y": high + low[::-1],
             "fill": "toself", "fillcolor": _rgba(PEER_COLOUR, 0.18), "mode": "lines",
             "line": {"width": 0}, "name": f"{name}: range", "legendgroup": "peer",
-            "hoverinfo": "skip",
+            "showlegend": False, "hoverinfo": "skip",
         },
         {
             "type": "scatter", "x": periods, "y": median, "mode": "lines",
-            "name": f"{name}: median", "legendgroup": "peer",
+            "name": f"{name}: median and range", "legendgroup": "peer",
+            "legendrank": _PEER_LEGEND_RANK,
             "line": {"color": PEER_COLOUR, "dash": "longdash", "width": 2},
             "customdata": [[format_value(lo), format_value(hi), n]
                            for lo, hi, n in zip(low, high, counts, strict=True)],
@@ -178,6 +185,7 @@ def _benchmark_point_traces(area: _Area) -> list[dict]:
         traces.append({
             "type": "scatter", "x": points.period, "y": points.value, "mode": "markers",
             "name": versus, "legendgroup": f"benchmark-{label}",
+            "legendrank": _MARKER_LEGEND_RANK,
             "marker": {
                 "color": benchmark_colour(label), "symbol": benchmark_symbol(label), "size": 13,
                 "line": {"color": REFERENCE_COLOUR, "width": 1},

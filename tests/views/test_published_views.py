@@ -66,10 +66,12 @@ def test_without_a_publisher_the_source_is_the_dataset(published):
 def test_the_trend_shows_the_peer_group_median_and_range(published):
     result = view_figure(published, "smoking", "trend")
     names = [trace.name for trace in result.figure.data]
-    assert f"{PEER_GROUP['name']}: range" in names and f"{PEER_GROUP['name']}: median" in names
-    median = next(t for t in result.figure.data if t.name == f"{PEER_GROUP['name']}: median")
+    assert f"{PEER_GROUP['name']}: range" in names
+    median = next(t for t in result.figure.data
+                  if t.name == f"{PEER_GROUP['name']}: median and range")
     assert list(median.y) == [20.0, 19.0, 18.0, 17.0, 16.0, 15.0]
-    assert "Test neighbours (median and range)" in result.figure.layout.title.subtitle.text
+    assert ("against England, East of England and the median and range of Test neighbours"
+            in result.figure.layout.title.subtitle.text)
     assert "Among Test neighbours (4 with a value in 2020) the median was 15" in \
         result.description
     assert set(result.table["area_type"]) >= {"la", "england", "comparator"}
@@ -165,7 +167,8 @@ def test_the_indicator_table_ranks_among_the_peer_group_and_copes_with_no_tag(pu
     table = indicator_table(indicators, summaries(published), href_for=lambda i: f"/{i}",
                             peer_name=PEER_GROUP["name"])
     text = " ".join(_texts(table))
-    assert "Rank among Test neighbours (1 = best)" in text
+    assert "Rank among similar authorities (1 = best)" in text
+    assert "and the rank among Test neighbours" in text
     assert "2nd of 5" in text and "3rd highest of 5" in text
     employment = next(row for row in table.children[2].children
                       if row.to_plotly_json()["props"]["data-indicator"] == "employment")
