@@ -182,16 +182,18 @@ def deprivation_sii(store: Store, indicator: dict, rows: pd.DataFrame) -> dict |
 
     The one place the summaries and the deprivation chart get them from, so both agree:
     quantile populations from ``quantile_populations``, proportions on the 0-1 scale, a fixed
-    number of repetitions and seed. None when fewer than 5 quantiles are usable or the method
-    cannot take the values.
+    number of repetitions and seed. The ``SiiResult`` fields as a dict, plus ``populations``
+    (each usable quantile's, which the chart needs to place the fitted line); None when fewer
+    than 5 quantiles are usable or the method cannot take the values.
     """
     usable = rows.dropna(subset=["value", "lower_ci", "upper_ci"])
     if len(usable) < inequality.MIN_QUANTILES:
         return None
+    populations = quantile_populations(store, usable)
     scale = float(indicator["multiplier"]) if indicator["value_type"] == "proportion" else 1.0
     try:
         result = inequality.sii(
-            usable["category_sort"].to_numpy(dtype=float), quantile_populations(store, usable),
+            usable["category_sort"].to_numpy(dtype=float), populations,
             usable["value"].to_numpy(dtype=float) / scale,
             usable["lower_ci"].to_numpy(dtype=float) / scale,
             usable["upper_ci"].to_numpy(dtype=float) / scale,
@@ -200,7 +202,7 @@ def deprivation_sii(store: Store, indicator: dict, rows: pd.DataFrame) -> dict |
         )
     except ValueError:  # values or intervals the transform cannot take
         return None
-    return result._asdict()
+    return {**result._asdict(), "populations": populations.tolist()}
 
 
 def _sii(store: Store, indicator: dict, rows: pd.DataFrame) -> dict[str, float]:

@@ -85,16 +85,23 @@ def sii_line(
 ) -> tuple[list[float], list[float]]:
     """The fitted line in bar positions: rank 0 (most deprived) at 0.5, rank 1 at n + 0.5.
 
-    Bars sit at ``category_sort`` 1..n, so equal-sized quantiles' rank mid-points
-    ((i - 0.5) / n) fall on them. The line runs from ``intercept`` (the fitted value at rank 0)
-    to ``intercept + sii`` (rank 1), as ``stats.inequality.sii`` defines them, and follows its
-    log or logit fit for rates and proportions.
+    Bars sit at 1..n and each spans its quantile's share of the population (``sii``'s
+    ``populations`` when given, else equal shares), so every quantile's rank mid-point falls on
+    its bar even when the quantiles differ in size (national deciles within one authority). The
+    line runs from ``intercept`` (the fitted value at rank 0) to ``intercept + sii`` (rank 1), as
+    ``stats.inequality.sii`` defines them, and follows its log or logit fit for rates and
+    proportions.
     """
     start = float(sii["intercept"])
     end = start + float(sii["sii"])
-    ranks = np.linspace(0.0, 1.0, _LINE_POINTS)
+    populations = np.asarray(sii.get("populations") or [1.0] * quantiles, dtype=float)
+    if len(populations) != quantiles or not np.all(populations > 0):
+        populations = np.ones(quantiles)
+    bounds = np.concatenate([[0.0], np.cumsum(populations) / populations.sum()])
+    ranks = np.union1d(np.linspace(0.0, 1.0, _LINE_POINTS), bounds)
     values = _fitted_ends_curve(start, end, ranks, value_type, multiplier)
-    return (ranks * quantiles + 0.5).tolist(), values.tolist()
+    positions = np.interp(ranks, bounds, np.arange(quantiles + 1) + 0.5)
+    return positions.tolist(), values.tolist()
 
 
 def _headroom(traces: list[dict]) -> dict:
