@@ -181,7 +181,7 @@ def _figure_kind(index: int) -> str:
 def definition(indicator: Mapping, *, cohorts: Sequence[str] = (),
                peer_group: Mapping | None = None) -> html.Section:
     """The indicator's metadata: definition, publisher, source link, baseline, polarity in words,
-    unit, the council plans naming it, and which cohort breakdowns exist (``cohorts``: the
+    unit, the catalogue's sources (JSNA, Luton 2040 tags), and which cohort breakdowns exist (``cohorts``: the
     breakdowns with rows; none is said plainly). With ``peer_group`` (``Store.peer_group``),
     how the similar authorities were chosen."""
     url = _text(indicator.get("source_url"))
@@ -198,8 +198,8 @@ def definition(indicator: Mapping, *, cohorts: Sequence[str] = (),
         ("Unit", _text(indicator.get("unit")) or "–"),
         ("Value type", _text(indicator.get("value_type"))),
         ("Target", f"{target} by {_text(indicator.get('target_period'))}" if target else "None"),
-        ("In council plans", _text(indicator.get("sources")) or "Not named in the JSNA or "
-                                                                 "Luton 2040"),
+        ("Sources", _text(indicator.get("sources")) or "None listed (not tagged JSNA or "
+                                                        "Luton 2040)"),
         ("Cohorts", f"Published by {named}." if named else NO_COHORTS),
         ("Fingertips id", _text(indicator.get("fingertips_id")) or "–"),
     ]

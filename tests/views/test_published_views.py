@@ -143,7 +143,7 @@ def test_the_definition_says_publisher_polarity_cohorts_and_how_peers_were_chose
     assert "ONS Annual Population Survey (via ONS Explore Local Statistics)" in text
     assert "Higher is better" in text and "2015" in text
     assert NO_COHORTS in text
-    assert "Not named in the JSNA or Luton 2040" in text
+    assert "None listed (not tagged JSNA or Luton 2040)" in text
     assert PEER_GROUP["description"] in text
     with_sex = " ".join(_texts(definition(published.indicator("smoking"), cohorts=["sex"])))
     assert "Published by sex." in with_sex and NO_COHORTS not in with_sex
