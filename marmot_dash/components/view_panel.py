@@ -181,9 +181,9 @@ def _figure_kind(index: int) -> str:
 def definition(indicator: Mapping, *, cohorts: Sequence[str] = (),
                peer_group: Mapping | None = None) -> html.Section:
     """The indicator's metadata: definition, publisher, source link, baseline, polarity in words,
-    unit, the catalogue's sources (JSNA, Luton 2040 tags), and which cohort breakdowns exist (``cohorts``: the
-    breakdowns with rows; none is said plainly). With ``peer_group`` (``Store.peer_group``),
-    how the similar authorities were chosen."""
+    unit, the catalogue's sources (JSNA, Luton 2040 tags), and which cohort breakdowns exist
+    (``cohorts``: the breakdowns with rows; none is said plainly). With ``peer_group``
+    (``Store.peer_group``), how the similar authorities were chosen."""
     url = _text(indicator.get("source_url"))
     source = html.A(url, href=url, rel="noopener noreferrer", target="_blank") if url else "–"
     target = _text(indicator.get("target"))
