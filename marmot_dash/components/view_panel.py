@@ -40,7 +40,8 @@ TABLE_HEADERS = {
     "reference": "Reference group", "gap": "Gap to reference", "ratio": "Ratio to reference",
 }
 NO_COHORTS = "No breakdown by sex, age or ethnicity is published for this indicator."
-COHORT_WORDS = {"sex": "sex", "age": "age", "ethnicity": "ethnicity"}
+COHORT_WORDS = {"sex": "sex", "age": "age", "ethnicity": "ethnicity",
+                "pupil_group": "pupil group (free school meals, looked after)"}
 MAX_TABLE_ROWS = 500
 GRAPH_STYLE = {"height": "clamp(380px, 62vh, 680px)"}
 
