@@ -616,10 +616,10 @@ DEPRIVATION_WORDS = {
                            "Multiple Deprivation"),
     "deprivation_quintile": ("national deprivation quintile", "quintiles of England's Index of "
                              "Multiple Deprivation"),
-    "local_deprivation_decile": ("local deprivation decile", "tenths of {area}'s own small "
-                                 "areas by deprivation"),
-    "local_deprivation_quintile": ("local deprivation quintile", "fifths of {area}'s own small "
-                                   "areas by deprivation"),
+    "local_deprivation_decile": ("deprivation decile within {area}", "tenths of {area}'s own "
+                                 "small areas by deprivation"),
+    "local_deprivation_quintile": ("deprivation quintile within {area}", "fifths of {area}'s "
+                                   "own small areas by deprivation"),
 }
 
 
@@ -639,7 +639,8 @@ def _deprivation_view(store, indicator: Mapping, choice: str | None) -> ViewResu
         else DEPRIVATION_BREAKDOWNS
     breakdown, latest = _deprivation_rows(store, indicator_id, breakdowns=wanted)
     if breakdown is None:
-        what = DEPRIVATION_WORDS[wanted[0]][0] if len(wanted) == 1 else "deprivation"
+        what = (DEPRIVATION_WORDS[wanted[0]][0].format(area=store.area_name)
+                if len(wanted) == 1 else "deprivation")
         return _no_data("deprivation", indicator, f"breakdown by {what}")
     latest = _suppressed(store, latest)
     baseline_period = _text(indicator.get("baseline_period")) or None
@@ -653,7 +654,8 @@ def _deprivation_view(store, indicator: Mapping, choice: str | None) -> ViewResu
     grouping, groups = DEPRIVATION_WORDS[breakdown]
     shown = [baseline["period"].iloc[0]] if baseline is not None else []
     shown.append(latest["period"].iloc[0])
-    fig = _framed(store, fig, indicator, f"{_name(indicator)}: by {grouping}",
+    fig = _framed(store, fig, indicator,
+                  f"{_name(indicator)}: by {grouping.format(area=store.area_name)}",
                   f"{store.area_name}, {latest['period'].iloc[0]}; "
                   f"{groups.format(area=store.area_name)}, 1 = most deprived",
                   " and ".join(shown))

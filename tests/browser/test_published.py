@@ -105,7 +105,7 @@ def test_the_deprivation_grouping_switch(page, published_server, wait_for_dash):
     wait_for_dash(page)
     heading = page.evaluate("() => document.querySelector('#view-body .js-plotly-plot')"
                             ".layout.title.text")
-    assert "local deprivation quintile" in heading
+    assert "deprivation quintile within Town" in heading
 
 
 def test_a_principle_without_indicators_says_why(page, published_server, wait_for_dash):

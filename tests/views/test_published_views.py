@@ -103,12 +103,12 @@ def test_deprivation_groupings_national_first_and_chosen_by_url(published):
         "National deprivation decile (1 = most deprived, 10 = least)")
     local = view_figure(published, "children_low_income", "deprivation",
                         deprivation="local_quintile")
-    assert "local deprivation quintile" in local.figure.layout.title.text
+    assert "by deprivation quintile within Town" in local.figure.layout.title.text
     assert set(local.table["breakdown"]) == {"local_deprivation_quintile"}
     missing = view_figure(published, "children_low_income", "deprivation",
                           deprivation="local_decile")
-    assert missing.message == ("Child low income has no breakdown by local deprivation decile "
-                               "in this dataset.")
+    assert missing.message == ("Child low income has no breakdown by deprivation decile within "
+                               "Town in this dataset.")
 
 
 def test_a_bad_deprivation_grouping_is_a_problem_in_words(published):
