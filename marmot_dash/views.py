@@ -479,8 +479,8 @@ def _trend_view(store, indicator: Mapping) -> ViewResult:
         peer_name=peer_name,
     )
     against = [c["name"] for c in store.comparators]
-    if peer_name:
-        against.append(f"the median and range of {peer_name}")
+    if peer_name:  # named in the legend; the subtitle stays one line
+        against.append(f"{len(store.peer_codes)} similar authorities (median and range)")
     listed = ", ".join(against[:-1]) + (" and " if len(against) > 1 else "") + against[-1] \
         if against else "its comparators"
     subtitle = f"{store.area_name} against {listed}, with 95% intervals"

@@ -70,7 +70,7 @@ def test_the_trend_shows_the_peer_group_median_and_range(published):
     median = next(t for t in result.figure.data
                   if t.name == f"{PEER_GROUP['name']}: median and range")
     assert list(median.y) == [20.0, 19.0, 18.0, 17.0, 16.0, 15.0]
-    assert ("against England, East of England and the median and range of Test neighbours"
+    assert ("against England, East of England and 4 similar authorities (median and range)"
             in result.figure.layout.title.subtitle.text)
     assert "Among Test neighbours (4 with a value in 2020) the median was 15" in \
         result.description
