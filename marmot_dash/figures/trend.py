@@ -154,7 +154,7 @@ def _peer_traces(band: pd.DataFrame, name: str) -> list[dict]:
         },
         {
             "type": "scatter", "x": periods, "y": median, "mode": "lines",
-            "name": f"{name}: median and range", "legendgroup": "peer",
+            "name": name, "legendgroup": "peer",  # the subtitle says median and range
             "legendrank": _PEER_LEGEND_RANK,
             "line": {"color": PEER_COLOUR, "dash": "longdash", "width": 2},
             "customdata": [[format_value(lo), format_value(hi), n]

@@ -68,7 +68,7 @@ def test_the_trend_shows_the_peer_group_median_and_range(published):
     names = [trace.name for trace in result.figure.data]
     assert f"{PEER_GROUP['name']}: range" in names
     median = next(t for t in result.figure.data
-                  if t.name == f"{PEER_GROUP['name']}: median and range")
+                  if t.name == PEER_GROUP["name"])
     assert list(median.y) == [20.0, 19.0, 18.0, 17.0, 16.0, 15.0]
     assert ("against England, East of England and 4 similar authorities (median and range)"
             in result.figure.layout.title.subtitle.text)
