@@ -54,6 +54,10 @@ def _no_illustrative_words(page) -> None:
 
 def test_the_overview_is_real_and_names_its_sources(page, luton_server, luton_store,
                                                     wait_for_dash):
+    for path in ("/themes", "/present/1"):
+        page.goto(luton_server + path)
+        wait_for_dash(page, timeout=60)
+        _no_illustrative_words(page)
     page.goto(luton_server + "/")
     wait_for_dash(page, timeout=60)
     assert page.locator(".tile").count() == 8

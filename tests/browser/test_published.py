@@ -45,7 +45,7 @@ def _open(page, url: str, wait_for_dash) -> str:
 @pytest.mark.parametrize("path", [
     "/", "/principle/6", "/principle/6?view=places", "/principle/6?view=deprivation",
     "/principle/6?view=cohorts", "/principle/6?view=data", "/principle/4?view=places",
-    "/themes",
+    "/themes", "/present/6",
 ])
 def test_nothing_says_illustrative_or_simulated(page, published_server, wait_for_dash, path):
     text = _open(page, published_server + path, wait_for_dash).lower()
