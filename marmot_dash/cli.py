@@ -137,11 +137,19 @@ def fetch(
     area: Annotated[str, typer.Option(help="The authority's code, e.g. E06000032.")],
     out: Annotated[Path, typer.Option(help="Folder to download into.")],
     boundaries: Annotated[bool, typer.Option(help="Also download ward boundaries.")] = True,
+    els: Annotated[list[str] | None, typer.Option(
+        help="An ONS Explore Local Statistics dataset to download (repeat for several), "
+             "e.g. employment-rate.")] = None,
+    fingertips: Annotated[bool, typer.Option(help="Download Fingertips indicators.")] = True,
 ) -> None:
-    """Download the catalogue's Fingertips indicators and ONS boundaries for an authority."""
+    """Download the catalogue's Fingertips indicators, ONS Explore Local Statistics datasets
+    and ONS boundaries for an authority."""
     from marmot_dash.ingest.fetch import fetch as fetch_data
+    from marmot_dash.ingest.fetch import fetch_els
 
-    paths = fetch_data(area, out, boundaries=boundaries)
+    paths = fetch_data(area, out, boundaries=boundaries) if fingertips else []
+    if els:
+        paths.append(fetch_els(area, out, els))
     for path in paths:
         typer.echo(f"wrote {path}")
 

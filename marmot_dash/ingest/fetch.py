@@ -1,10 +1,16 @@
-"""Download public data for one authority: Fingertips indicators and ONS boundaries.
+"""Download public data for one authority: Fingertips indicators, ONS Explore Local Statistics
+datasets and ONS boundaries.
 
 Fingertips: the API's ``all_data/csv/by_indicator_id`` endpoint (the CSV export layout, every
 period, with the inequality breakdowns), batched by at most 100 indicators, for upper-tier
 local authorities (area type 502, April 2023 geography) under their regions (6); the rows of
 the authority, England, its region and its listed comparators are kept. Boundaries: the ONS
 Open Geography Portal's ArcGIS feature services, queried as GeoJSON for the authority's wards.
+ONS Explore Local Statistics (ELS): each named dataset's long CSV from ONS's public data
+repository (``<dataset>/<dataset>.csv``), put in the common 12-column order (a few datasets
+order ``measure`` before ``observation`` or repeat an empty ``notes``), keeping the rows of
+England, the regions and every county or unitary authority (the candidates of a group of
+similar authorities), in one ``els_<area>.csv`` that ``ingest.sources.ons_els`` reads.
 
 HTTP goes through a ``requests_cache`` session (a local SQLite cache, so a second run is
 offline-safe), with timeouts, and retries (tenacity, exponential back-off) on timeouts and 5xx
@@ -39,6 +45,10 @@ BATCH = 100
 TIMEOUT = (5, 120)  # connect, read (seconds): the CSV endpoints are slow
 REACH_TIMEOUT = 5
 ATTEMPTS = 4
+ELS_DATA = "https://raw.githubusercontent.com/ONSdigital/explore-local-statistics-data/HEAD/"
+ELS_COLUMNS = ("areacd", "areanm", "geography", "indicator", "period", "observation", "measure",
+               "unit", "lci_95", "uci_95", "status", "notes")
+ELS_GEOGRAPHIES = ("Nation", "Region", "County or Unitary Authority")
 WARD_BOUNDARIES = (
     "https://services1.arcgis.com/ESMARspQHYMw9BZ9/arcgis/rest/services/"
     "WD_MAY_2025_UK_BGC/FeatureServer/0/query"
@@ -123,6 +133,53 @@ def fetch(
     if boundaries:
         written.append(_ward_boundaries(session, area_code, out))
     return written
+
+
+def fetch_els(
+    area_code: str, out_dir: str | Path, datasets: Sequence[str], *,
+    session: requests.Session | None = None, progress: bool = True,
+) -> Path:
+    """Download ELS ``datasets`` (names such as ``employment-rate``) into ``els_<area>.csv``:
+    England, the regions and every county or unitary authority (module doc)."""
+    if not datasets:
+        raise FetchError("no Explore Local Statistics datasets named")
+    session = session or make_session()
+    _reachable(session, ELS_DATA + "README.md")
+    frames = []
+    for dataset in tqdm(datasets, desc="Explore Local Statistics", unit="dataset",
+                        disable=not progress, file=sys.stderr):
+        frames.append(_els_dataset(session, dataset))
+    frame = pd.concat(frames, ignore_index=True)
+    frame = frame.loc[frame["geography"].isin(ELS_GEOGRAPHIES)]
+    if not (frame["areacd"] == area_code).any():
+        raise FetchError(f"Explore Local Statistics has no rows for {area_code} in these "
+                         "datasets: is it a county or unitary authority code?")
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"els_{area_code}.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+def _els_dataset(session: requests.Session, dataset: str) -> pd.DataFrame:
+    if not dataset.replace("-", "").isalnum():
+        raise FetchError(f"not an Explore Local Statistics dataset name: {dataset!r}")
+    url = f"{ELS_DATA}{dataset}/{dataset}.csv"
+    try:
+        response = _get(session, url, {})
+        frame = pd.read_csv(io.StringIO(response.content.decode("utf-8-sig")), dtype=str,
+                            keep_default_na=False)
+    except requests.RequestException as error:
+        raise FetchError(f"Explore Local Statistics download failed for {dataset}: "
+                         f"{error}") from None
+    except (ValueError, UnicodeDecodeError) as error:
+        raise FetchError(f"Explore Local Statistics answered {dataset} with something that is "
+                         f"not CSV: {error}") from None
+    missing = [c for c in ELS_COLUMNS if c not in frame.columns]
+    if missing:
+        raise FetchError(f"Explore Local Statistics dataset {dataset} lacks the columns "
+                         f"{', '.join(missing)}")
+    return frame[list(ELS_COLUMNS)]  # a repeated notes column (read as notes.1) is dropped
 
 
 def _fingertips_batch(session: requests.Session, batch: list[int]) -> pd.DataFrame:

@@ -84,3 +84,55 @@ def test_an_area_with_no_rows_is_refused(tmp_path: Path) -> None:
     with pytest.raises(FetchError, match="no rows for E06000099"):
         fetch("E06000099", tmp_path, indicator_ids=[93701], session=RecordedSession(),
               boundaries=False, progress=False)
+
+
+class RecordedELS:
+    """ONS Explore Local Statistics answers built from the real file's rows: employment rate in
+    the common column order, wellbeing with measure before observation and a second notes."""
+
+    def __init__(self, luton_dir: Path) -> None:
+        rows = pd.read_csv(luton_dir / "ons_els" / "els_luton_eoe_england_timeseries.csv",
+                           dtype=str, keep_default_na=False)
+        employment = rows[rows["indicator"] == "Employment rate"]
+        wellbeing = rows[rows["indicator"].isin(["Anxiety", "Satisfaction"])]
+        columns = list(wellbeing.columns)
+        columns.remove("measure")
+        columns.insert(columns.index("observation"), "measure")
+        odd = wellbeing[columns].to_csv(index=False).replace(",notes\n", ",notes,notes\n", 1)
+        odd = odd.replace("\n", ",\n").replace(",notes,notes,\n", ",notes,notes\n", 1)
+        self.answers = {"employment-rate": employment.to_csv(index=False).encode(),
+                        "personal-wellbeing-estimates": odd.encode()}
+        self.calls: list[str] = []
+
+    def get(self, url: str, params: dict | None = None, timeout=None) -> requests.Response:
+        assert timeout is not None and url.startswith(fetch_module.ELS_DATA)
+        self.calls.append(url)
+        name = url.removeprefix(fetch_module.ELS_DATA).split("/")[0]
+        if name == "README.md":
+            return _response(url, 200, b"# data")
+        if name in self.answers:
+            return _response(url, 200, self.answers[name])
+        return _response(url, 404, b"404: Not Found")
+
+
+def test_fetch_els_datasets_into_one_readable_file(tmp_path: Path, luton_dir: Path) -> None:
+    from marmot_dash.ingest.fetch import fetch_els
+    from marmot_dash.ingest.sources.ons_els import read_ons_els
+
+    session = RecordedELS(luton_dir)
+    path = fetch_els("E06000032", tmp_path, ["employment-rate", "personal-wellbeing-estimates"],
+                     session=session, progress=False)
+    frame, _ = read_ons_els(path)
+    raw = pd.read_csv(luton_dir / "ons_els" / "els_luton_eoe_england_timeseries.csv")
+    wanted = raw[raw["indicator"].isin(["Employment rate", "Anxiety", "Satisfaction"])]
+    assert len(frame) == len(wanted)
+    assert set(frame["source_indicator"]) == {"Employment rate", "Anxiety", "Satisfaction"}
+    luton = frame[(frame["area_code"] == "E06000032")
+                  & (frame["source_indicator"] == "Anxiety")].sort_values("period_sort")
+    published = wanted[(wanted["areacd"] == "E06000032") & (wanted["indicator"] == "Anxiety")]
+    assert luton["value"].tolist() == published.sort_values("period")["observation"].tolist()
+    assert session.calls[1].endswith("employment-rate/employment-rate.csv")
+    with pytest.raises(FetchError, match="download failed for no-such-dataset"):
+        fetch_els("E06000032", tmp_path, ["no-such-dataset"], session=session, progress=False)
+    with pytest.raises(FetchError, match="no rows for E06000099"):
+        fetch_els("E06000099", tmp_path, ["employment-rate"], session=session, progress=False)

@@ -64,9 +64,18 @@ def test_every_lsoa_nested_in_a_ward(luton) -> None:
 
 def test_fingertips_sample_rows_with_breakdowns(tmp_path: Path, luton_dir: Path) -> None:
     """The England-only FingertipsNext sample over the real geography (derived catalogue)."""
+    def absolute(item):  # the example's relative paths, from a file elsewhere
+        if isinstance(item, dict):
+            return {key: absolute(value) for key, value in item.items()}
+        if isinstance(item, str) and item.startswith("../"):
+            return str((EXAMPLES / item).resolve())
+        return item
+
+    raw = yaml.safe_load((EXAMPLES / "sources.yaml").read_text(encoding="utf-8"))
     sources = tmp_path / "sample.yaml"
     sources.write_text(yaml.safe_dump({
-        "extends": str(EXAMPLES / "sources.yaml"), "catalogue": [], "peer_group": None,
+        **{key: absolute(raw[key]) for key in ("area", "comparators", "geography",
+                                               "deprivation", "population")},
         "indicators": [{"kind": "fingertips", "path": str(luton_dir / SAMPLE), "principle": 6,
                         "exclude_indicators": [91040]}]}), encoding="utf-8")
     values = load_dataset(build_dataset(sources, tmp_path / "data", progress=False)).values

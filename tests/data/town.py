@@ -46,7 +46,7 @@ def catalogue() -> pd.DataFrame:
     frame["target_period"] = ["2030", None, None]
     frame["definition"] = "A definition."
     frame["source_url"] = "https://fingertips.phe.org.uk/"
-    frame["publisher"] = None  # the contract's optional column: the pages cope without it
+    frame["publisher"] = ["OHID (Fingertips)", None, "OHID (Fingertips)"]
     frame["fingertips_id"] = pd.array([92443, None, 90366], dtype="Int64")
     return frame[list(schema.INDICATOR_COLUMNS)]
 
