@@ -65,8 +65,10 @@ def test_every_ward_and_small_area_has_every_indicator_every_year(demo, totals):
 
 def test_authority_has_every_breakdown_with_ordered_categories(demo):
     la = demo.values[demo.values["area_type"] == "la"]
-    # pupil_group holds DfE's published pupil groups; the simulator does not make it
-    assert set(la["breakdown"]) == set(schema.BREAKDOWNS) - {"pupil_group"}
+    # pupil_group holds DfE's published pupil groups and the simulator writes one set of
+    # deprivation groups (deprivation_decile/quintile): it makes neither of the others
+    local = {"local_deprivation_decile", "local_deprivation_quintile"}
+    assert set(la["breakdown"]) == set(schema.BREAKDOWNS) - {"pupil_group"} - local
     deciles = la[la["breakdown"] == "deprivation_decile"]
     labels = deciles.drop_duplicates("category_sort").set_index("category_sort")["category"]
     assert list(labels.index.sort_values()) == list(range(1, 11))
