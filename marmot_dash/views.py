@@ -3,8 +3,8 @@
 ``view_figure(store, indicator_id, view, ...)`` asks the store for the rows, calls ``stats`` for
 the comparisons (benchmark, SII/RII, gaps and ratios) and disclosure control, then one figure
 builder, and frames the result with ``figures.slide.frame``. The page's URL state
-(``/principle/<n>?indicator=&view=&level=&period=``) is parsed and written here too, so a
-copied link opens the same view.
+(``/principle/<n>?indicator=&view=&level=&period=&deprivation=``) is parsed and written here
+too, so a copied link opens the same view.
 """
 
 from __future__ import annotations
@@ -26,11 +26,10 @@ from marmot_dash.data.run_sheets import RunSheet, Step, check_run_sheet
 from marmot_dash.data.schema import (
     COHORT_BREAKDOWNS,
     DEPRIVATION_BREAKDOWNS,
-    DEPRIVATION_GROUPS,
     PRINCIPLE_IDS,
     VALUE_COLUMNS,
 )
-from marmot_dash.data.summaries import deprivation_sii
+from marmot_dash.data.summaries import deprivation_sii, peer_band
 from marmot_dash.figures.callouts import add_theme_callouts
 from marmot_dash.figures.cohorts import build_cohorts, describe_cohorts
 from marmot_dash.figures.deprivation import build_deprivation, describe_deprivation
@@ -70,6 +69,20 @@ TABLE_COLUMNS = (
 CSV_FORMULA_PREFIXES = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 CSV_CONTROL_PREFIXES = ("\t", "\r", "\n")
 
+# The deprivation view's groupings: URL value -> breakdown, and how each is named.
+DEPRIVATION_CHOICES: dict[str, str] = {
+    "national_decile": "deprivation_decile",
+    "national_quintile": "deprivation_quintile",
+    "local_decile": "local_deprivation_decile",
+    "local_quintile": "local_deprivation_quintile",
+}
+DEPRIVATION_LABELS: dict[str, str] = {
+    "national_decile": "National deciles",
+    "national_quintile": "National quintiles",
+    "local_decile": "Local deciles",
+    "local_quintile": "Local quintiles",
+}
+
 
 @dataclass(frozen=True)
 class ViewResult:
@@ -100,6 +113,7 @@ class ViewState:
     view: str = DEFAULT_VIEW
     level: str | None = None
     period: str | None = None
+    deprivation: str | None = None  # a key of DEPRIVATION_CHOICES
     callouts: bool = False
     problem: str | None = None
 
@@ -124,11 +138,14 @@ def _principle_number(pathname: str | None) -> str | None:
 
 
 def parse_view_state(store, pathname: str | None, search: str | None) -> ViewState:
-    """The state in ``/principle/<n>?indicator=&view=&level=&period=``, checked against the store.
+    """The state in ``/principle/<n>?indicator=&view=&level=&period=&deprivation=``, checked
+    against the store.
 
-    Missing values take defaults (the principle's first indicator, the trend view, the first
-    level the dataset has, the latest period at that level). A bad value gives a state whose
-    ``problem`` names it and says what is allowed; this never raises for user input.
+    Missing values take defaults (the principle's first indicator with a value for the
+    authority, else its first; the trend view; the first level with the indicator's values and
+    the latest period there; no deprivation grouping, so the view shows the first the indicator
+    has: national deciles first). A bad value gives a state whose ``problem`` names it and says
+    what is allowed; this never raises for user input.
     """
     params = parse_qs((search or "").lstrip("?"), keep_blank_values=False)
     return state_from_params(store, _principle_number(pathname), params)
@@ -140,7 +157,7 @@ def state_from_params(store, principle: object, params: Mapping[str, object]) ->
     if isinstance(number, str):
         return ViewState(problem=number)
     state = ViewState(principle=number, callouts=_first(params, "callouts") in ("1", "on", "true"))
-    checks = (_with_indicator, _with_view, _with_level, _with_period)
+    checks = (_with_indicator, _with_view, _with_level, _with_period, _with_deprivation)
     for check in checks:
         state = check(store, state, params)
         if state.problem:
@@ -167,7 +184,8 @@ def _with_indicator(store, state: ViewState, params: Mapping[str, object]) -> Vi
     if wanted is None:
         if not ids:
             return replace(state, problem=f"Principle {state.principle} has no indicators yet.")
-        return replace(state, indicator=ids[0])
+        with_values = [i for i in ids if store.latest(i) is not None]
+        return replace(state, indicator=(with_values or ids)[0])
     if wanted in ids:
         return replace(state, indicator=wanted)
     try:
@@ -193,7 +211,8 @@ def _with_level(store, state: ViewState, params: Mapping[str, object]) -> ViewSt
     levels = list(store.levels)
     wanted = _first(params, "level")
     if wanted is None:
-        return replace(state, level=levels[0] if levels else None)
+        with_rows = indicator_levels(store, state.indicator)
+        return replace(state, level=(with_rows or levels or [None])[0])
     if wanted not in levels:
         allowed = ", ".join(levels) if levels else "none"
         return replace(state, problem=f"There is no level '{wanted}' in this dataset. "
@@ -213,6 +232,37 @@ def _with_period(store, state: ViewState, params: Mapping[str, object]) -> ViewS
     return replace(state, period=wanted)
 
 
+def _with_deprivation(store, state: ViewState, params: Mapping[str, object]) -> ViewState:
+    wanted = _first(params, "deprivation")
+    if wanted is None:  # the view shows the first grouping the indicator has
+        return state
+    if wanted not in DEPRIVATION_CHOICES:
+        return replace(state, problem=f"There is no deprivation grouping '{wanted}'. The "
+                                      f"groupings are {', '.join(DEPRIVATION_CHOICES)}.")
+    return replace(state, deprivation=wanted)
+
+
+def indicator_levels(store, indicator_id: str | None) -> list[str]:
+    """The dataset's small-area levels at which the indicator has values, in dataset order."""
+    if indicator_id is None:
+        return []
+    return [level for level in store.levels if store.periods(indicator_id, area_type=level)]
+
+
+def deprivation_choices(store, indicator_id: str | None) -> list[str]:
+    """The keys of ``DEPRIVATION_CHOICES`` the indicator has values for, in that order."""
+    if indicator_id is None:
+        return []
+    return [key for key, breakdown in DEPRIVATION_CHOICES.items()
+            if store.breakdown(indicator_id, breakdown)["value"].notna().any()]
+
+
+def cohort_breakdowns(store, indicator_id: str) -> list[str]:
+    """The cohort breakdowns (sex, age, ethnicity) the indicator has rows for."""
+    present = set(store.cohorts(indicator_id)["breakdown"])
+    return [breakdown for breakdown in COHORT_BREAKDOWNS if breakdown in present]
+
+
 def _place_periods(store, indicator_id: str | None, level: str | None) -> list[str]:
     if indicator_id is None or level is None:
         return []
@@ -226,6 +276,7 @@ def view_state_to_search(state: ViewState) -> str:
         "view": state.view,
         "level": state.level,
         "period": state.period,
+        "deprivation": state.deprivation,
         "callouts": "on" if state.callouts else None,
     }
     kept = {key: value for key, value in params.items() if value}
@@ -321,12 +372,16 @@ def view_figure(
     *,
     level: str | None = None,
     period: str | None = None,
+    deprivation: str | None = None,
     callouts: bool = False,
     copy: bool = True,
 ) -> ViewResult:
     """The framed figures, table and text alternative of one view of one indicator.
 
-    Results are cached per store, indicator, view, level, period and call-out choice. The
+    ``level`` and ``period`` choose the places view's small areas (default: the first level
+    with values, its latest period); ``deprivation`` (a key of ``DEPRIVATION_CHOICES``) the
+    deprivation view's grouping (default: the first the indicator has). Results are cached per
+    store, indicator, view, level, period, grouping and call-out choice. The
     figures returned are copies, so callers may change them; a caller that only serialises
     them (a page callback) may pass ``copy=False`` to skip the copy.
     """
@@ -335,7 +390,10 @@ def view_figure(
     store.indicator(indicator_id)  # a clear KeyError for an unknown id
     if view != "places":  # only the places view depends on the level and period
         level = period = None
-    result = _cached_view(StoreKey(store), indicator_id, view, level, period, callouts)
+    if view != "deprivation":
+        deprivation = None
+    result = _cached_view(StoreKey(store), indicator_id, view, level, period, deprivation,
+                          callouts)
     if not copy:
         return result
     return replace(result, figures=tuple(go.Figure(fig) for fig in result.figures),
@@ -362,15 +420,16 @@ class StoreKey:
 @functools.lru_cache(maxsize=96)
 def _cached_view(
     key: StoreKey, indicator_id: str, view: str, level: str | None, period: str | None,
-    callouts: bool,
+    deprivation: str | None, callouts: bool,
 ) -> ViewResult:
     store = key.store
     indicator = store.indicator(indicator_id)
     if view == "places":
         result = _places_view(store, indicator, level=level, period=period)
+    elif view == "deprivation":
+        result = _deprivation_view(store, indicator, deprivation)
     else:
-        builders = {"trend": _trend_view, "deprivation": _deprivation_view,
-                    "cohorts": _cohorts_view, "data": _data_view}
+        builders = {"trend": _trend_view, "cohorts": _cohorts_view, "data": _data_view}
         result = builders[view](store, indicator)
     if callouts and result.figures:
         principle = int(indicator["principle"])
@@ -394,20 +453,29 @@ def _suppressed(store, table: pd.DataFrame) -> pd.DataFrame:
     return suppress(table, threshold=_threshold(store))
 
 
-def _framed(store, fig: go.Figure, indicator: Mapping, title: str, subtitle: str) -> go.Figure:
+def _framed(store, fig: go.Figure, indicator: Mapping, title: str, subtitle: str,
+            periods: str) -> go.Figure:
     return frame(
         fig,
         title=title,
         subtitle=subtitle,
-        source=_source_line(store, indicator),
+        source=source_line(store, indicator, periods),
         illustrative=bool(store.is_illustrative),
     )
 
 
-def _source_line(store, indicator: Mapping) -> str:
-    dataset = store.meta.get("name", "dataset")
-    sources = _text(indicator.get("sources"))
-    return f"{dataset}" + (f"; {sources}" if sources else "")
+def source_line(store, indicator: Mapping, periods: str) -> str:
+    """The chart's source: the indicator's publisher (else the dataset's name) and the periods
+    shown, e.g. "DfE (via ONS Explore Local Statistics), 2015/16 to 2022/23"."""
+    publisher = _text(indicator.get("publisher")) or _text(store.meta.get("name")) or "dataset"
+    return f"{publisher}, {periods}" if periods else publisher
+
+
+def _span(periods: list[str]) -> str:
+    """ "2015 to 2022" (or one period) for a list of period labels in order."""
+    periods = list(dict.fromkeys(periods))
+    return "" if not periods else periods[0] if len(periods) == 1 else \
+        f"{periods[0]} to {periods[-1]}"
 
 
 def _text(value: object) -> str:
@@ -447,6 +515,9 @@ def _trend_view(store, indicator: Mapping) -> ViewResult:
     if own["value"].notna().sum() == 0:
         return _no_data("trend", indicator, f"values over time for {store.area_name}")
     series = series.assign(benchmark=_benchmark_against_england(store, series, indicator))
+    band = peer_band(store, indicator_id)
+    group = store.peer_group
+    peer_name = group["name"] if group and not band.empty else None
     fig = build_trend(
         series,
         indicator=indicator,
@@ -454,15 +525,27 @@ def _trend_view(store, indicator: Mapping) -> ViewResult:
         baseline_period=_text(indicator.get("baseline_period")) or None,
         target=_number(indicator.get("target")),
         target_period=_text(indicator.get("target_period")) or None,
+        peer_band=band if peer_name else None,
+        peer_name=peer_name,
     )
-    comparators = ", ".join(c["name"] for c in store.comparators)
-    fig = _framed(store, fig, indicator, f"{_name(indicator)}: trend",
-                  f"{store.area_name} against {comparators}, with 95% intervals")
+    against = [c["name"] for c in store.comparators]
+    if peer_name:  # named in the legend; the subtitle stays one line
+        against.append(f"{len(store.peer_codes)} similar authorities (median and range)")
+    listed = ", ".join(against[:-1]) + (" and " if len(against) > 1 else "") + against[-1] \
+        if against else "its comparators"
+    subtitle = f"{store.area_name} against {listed}, with 95% intervals"
+    fig = _framed(store, fig, indicator, f"{_name(indicator)}: trend", subtitle,
+                  _span(own.dropna(subset=["value"])["period"].tolist()))
+    table = _table(series, ("benchmark",))
+    if peer_name:
+        members = _suppressed(store, store.peers(indicator_id))
+        table = pd.concat([table, _table(members)], ignore_index=True)
     return ViewResult(
         view="trend",
         figures=(fig,),
-        table=_table(series, ("benchmark",)),
-        description=describe_trend(series, indicator=indicator, area_code=store.area_code),
+        table=table,
+        description=describe_trend(series, indicator=indicator, area_code=store.area_code,
+                                   peer_band=band if peer_name else None, peer_name=peer_name),
     )
 
 
@@ -514,10 +597,11 @@ def _places_view(store, indicator: Mapping, *, level: str | None, period: str | 
     name = _name(indicator)
     figures = []
     shown = places.dropna(subset=["value"])
-    if len(places) <= MAX_MAPPED_AREAS:
+    if len(places) <= MAX_MAPPED_AREAS and level in store.dataset.geo:
         geojson = _features_for(store.geometry(level), set(places["area_code"]))
         figures.append(_framed(store, build_places_map(places, geojson, indicator=indicator),
-                               indicator, f"{name}: map by {level_word(level)}", subtitle))
+                               indicator, f"{name}: map by {level_word(level)}", subtitle,
+                               period))
     ranked_title = f"{name}: {level_word(level)}s ranked"
     if len(shown) > MAX_RANKED_AREAS:
         shown = _extremes(shown, MAX_RANKED_AREAS // 2)
@@ -527,7 +611,7 @@ def _places_view(store, indicator: Mapping, *, level: str | None, period: str | 
         store,
         build_places_bar(shown, indicator=indicator, reference_value=authority,
                          reference_label=store.area_name),
-        indicator, ranked_title, subtitle,
+        indicator, ranked_title, subtitle, period,
     ))
     description = describe_places(places, indicator=indicator, reference_label=store.area_name,
                                   level=level_word(level))
@@ -558,10 +642,7 @@ def level_word(level: str | None) -> str:
 
 
 def _first_level_with_data(store, indicator_id: str) -> str | None:
-    for level in store.levels:
-        if store.periods(indicator_id, area_type=level):
-            return level
-    return None
+    return (indicator_levels(store, indicator_id) or [None])[0]
 
 
 def _authority_value(store, indicator_id: str, period: str) -> float | None:
@@ -580,20 +661,37 @@ def _features_for(geojson: Mapping, codes: set[str]) -> dict:
 # Deprivation -----------------------------------------------------------------------------------
 
 
-def _deprivation_rows(store, indicator_id: str, period: str | None = None
+DEPRIVATION_WORDS = {
+    "deprivation_decile": ("national deprivation decile", "deciles of England's Index of "
+                           "Multiple Deprivation"),
+    "deprivation_quintile": ("national deprivation quintile", "quintiles of England's Index of "
+                             "Multiple Deprivation"),
+    "local_deprivation_decile": ("deprivation decile within {area}", "tenths of {area}'s own "
+                                 "small areas by deprivation"),
+    "local_deprivation_quintile": ("deprivation quintile within {area}", "fifths of {area}'s "
+                                   "own small areas by deprivation"),
+}
+
+
+def _deprivation_rows(store, indicator_id: str, period: str | None = None,
+                      breakdowns: tuple[str, ...] = DEPRIVATION_BREAKDOWNS
                       ) -> tuple[str | None, pd.DataFrame]:
-    for breakdown in DEPRIVATION_BREAKDOWNS:
+    for breakdown in breakdowns:
         rows = store.breakdown(indicator_id, breakdown, period=period)
         if len(rows) and rows["value"].notna().any():
             return breakdown, rows
     return None, pd.DataFrame(columns=list(VALUE_COLUMNS))
 
 
-def _deprivation_view(store, indicator: Mapping) -> ViewResult:
+def _deprivation_view(store, indicator: Mapping, choice: str | None) -> ViewResult:
     indicator_id = indicator["indicator_id"]
-    breakdown, latest = _deprivation_rows(store, indicator_id)
+    wanted = (DEPRIVATION_CHOICES[choice],) if choice in DEPRIVATION_CHOICES \
+        else DEPRIVATION_BREAKDOWNS
+    breakdown, latest = _deprivation_rows(store, indicator_id, breakdowns=wanted)
     if breakdown is None:
-        return _no_data("deprivation", indicator, "breakdown by deprivation")
+        what = (DEPRIVATION_WORDS[wanted[0]][0].format(area=store.area_name)
+                if len(wanted) == 1 else "deprivation")
+        return _no_data("deprivation", indicator, f"breakdown by {what}")
     latest = _suppressed(store, latest)
     baseline_period = _text(indicator.get("baseline_period")) or None
     baseline = None
@@ -603,11 +701,14 @@ def _deprivation_view(store, indicator: Mapping) -> ViewResult:
         baseline = baseline if len(baseline) else None
     index = deprivation_sii(store, indicator, latest)
     fig = build_deprivation(latest, indicator=indicator, sii=index, baseline=baseline)
-    quantile = "decile" if DEPRIVATION_GROUPS[breakdown] == 10 else "quintile"
-    if breakdown.startswith("local_"):  # small areas ranked within the authority
-        quantile = f"{quantile} within {store.area_name}"
-    fig = _framed(store, fig, indicator, f"{_name(indicator)}: by deprivation {quantile}",
-                  f"{store.area_name}, {latest['period'].iloc[0]}; 1 = most deprived")
+    grouping, groups = DEPRIVATION_WORDS[breakdown]
+    shown = [baseline["period"].iloc[0]] if baseline is not None else []
+    shown.append(latest["period"].iloc[0])
+    fig = _framed(store, fig, indicator,
+                  f"{_name(indicator)}: by {grouping.format(area=store.area_name)}",
+                  f"{store.area_name}, {latest['period'].iloc[0]}; "
+                  f"{groups.format(area=store.area_name)}, 1 = most deprived",
+                  " and ".join(shown))
     table = pd.concat([t for t in (latest, baseline) if t is not None], ignore_index=True)
     return ViewResult(
         view="deprivation",
@@ -631,7 +732,7 @@ def _cohorts_view(store, indicator: Mapping) -> ViewResult:
     fig = build_cohorts(rows, indicator=indicator, reference=reference)
     fig = _framed(store, fig, indicator, f"{_name(indicator)}: by cohort",
                   f"{store.area_name}, {rows['period'].iloc[0]}; gaps and ratios to the "
-                  "reference group")
+                  "reference group", str(rows["period"].iloc[0]))
     return ViewResult(
         view="cohorts",
         figures=(fig,),
@@ -678,13 +779,12 @@ def _with_gaps_to_reference(rows: pd.DataFrame, reference: Mapping[str, str]) ->
 def _data_view(store, indicator: Mapping) -> ViewResult:
     """The values behind every chart of the indicator, one table (no figure)."""
     indicator_id = indicator["indicator_id"]
-    parts = [_suppressed(store, store.series(indicator_id))]
-    level = _first_level_with_data(store, indicator_id)
-    if level is not None:
-        parts.append(_suppressed(store, store.small_areas(indicator_id, level)))
-    breakdown, deprivation = _deprivation_rows(store, indicator_id)
-    if breakdown is not None:
-        parts.append(_suppressed(store, deprivation))
+    parts = [_suppressed(store, store.series(indicator_id)),
+             _suppressed(store, store.peers(indicator_id))]
+    parts += [_suppressed(store, store.small_areas(indicator_id, level))
+              for level in indicator_levels(store, indicator_id)]
+    parts += [_suppressed(store, store.breakdown(indicator_id, DEPRIVATION_CHOICES[choice]))
+              for choice in deprivation_choices(store, indicator_id)]
     cohorts = store.cohorts(indicator_id)
     if not cohorts.empty:
         parts.append(_suppressed(store, cohorts))
@@ -692,7 +792,8 @@ def _data_view(store, indicator: Mapping) -> ViewResult:
     if table.empty:
         return _no_data("data", indicator, "values")
     described = (f"{len(table)} values for {_name(indicator)}: the trend for "
-                 f"{store.area_name} and its comparators, places, deprivation and cohorts.")
+                 f"{store.area_name} and its comparators, places (latest period at each "
+                 "level), deprivation and cohorts.")
     return ViewResult(view="data", table=table, description=described)
 
 

@@ -42,3 +42,12 @@ def demo_dataset_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from marmot_dash.data.simulate import simulate_dataset
 
     return simulate_dataset(tmp_path_factory.mktemp("demo") / "dataset")
+
+
+@pytest.fixture(scope="session")
+def published_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small non-illustrative dataset following the issue-9 contract (peer group, principle
+    notes, MSOAs, national and local deprivation; see tests/data/published_town.py)."""
+    from tests.data.published_town import write
+
+    return write(tmp_path_factory.mktemp("published") / "dataset")

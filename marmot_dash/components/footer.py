@@ -11,7 +11,9 @@ def _source_item(source: Mapping) -> html.Li:
     name = str(source.get("name") or "Unnamed source")
     url = source.get("url")
     title = html.A(name, href=url, rel="noopener") if url else html.Span(name)
-    details = [str(source[key]) for key in ("publisher", "licence") if source.get(key)]
+    details = [f"{label}{source[key]}" for key, label in (("publisher", "published by "),
+                                                          ("licence", "licence: "))
+               if source.get(key)]
     return html.Li([title, f" ({'; '.join(details)})" if details else ""])
 
 

@@ -3,7 +3,8 @@
 One row per indicator: its name (a link that opens its views) with its sources (JSNA, Luton 2040
 badges), the latest value, the baseline, the change since baseline with its significance,
 England's value, the benchmark against England, the recent trend, the deprivation gap and whether
-it narrowed, and a sparkline.
+it narrowed, the rank among similar authorities (when the dataset has a peer group), and a
+sparkline.
 Every judgement is a word and a symbol, with colour only as a third cue.
 """
 
@@ -49,33 +50,61 @@ HEADERS = (
 )
 
 
+def ordinal(number: int) -> str:
+    """1st, 2nd, 3rd, 4th, ... 11th, 12th, 13th, ... 21st."""
+    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10,
+                                                                                    "th")
+    return f"{number}{suffix}"
+
+
+def rank_text(rank: object, count: object, polarity: object) -> str:
+    """ "3rd of 16" (1 = best), or "3rd highest of 16" for an indicator without a polarity;
+    "Not ranked" when there is no rank."""
+    try:
+        place, of = int(float(rank)), int(float(count))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return "Not ranked"
+    highest = " highest" if polarity == "no_judgement" else ""
+    return f"{ordinal(place)}{highest} of {of}"
+
+
 def indicator_table(
     indicators: pd.DataFrame,
     summaries: pd.DataFrame,
     *,
     href_for: Callable[[str], str],
     selected: str | None = None,
+    peer_name: str | None = None,
 ) -> html.Table:
-    """The table of ``indicators`` (catalogue rows) with their ``summaries`` (one row each)."""
+    """The table of ``indicators`` (catalogue rows) with their ``summaries`` (one row each).
+
+    With ``peer_name`` (the dataset's peer group) a column ranks the authority among it.
+    """
     by_id = summaries.set_index("indicator_id") if len(summaries) else summaries
     rows = []
     for indicator in indicators.to_dict("records"):
         indicator_id = indicator["indicator_id"]
         summary = by_id.loc[indicator_id].to_dict() if indicator_id in by_id.index else {}
-        rows.append(_row(indicator, summary, href_for(indicator_id), indicator_id == selected))
+        rows.append(_row(indicator, summary, href_for(indicator_id), indicator_id == selected,
+                         with_rank=peer_name is not None))
+    headers = list(HEADERS)
+    if peer_name is not None:
+        headers.insert(-1, "Rank among similar authorities (1 = best)")
     return html.Table(
         className="indicator-table",
         id="indicator-table",
         children=[
             html.Caption("Indicators: latest values, change since the baseline, comparison with "
-                         "England, recent trend and the deprivation gap"),
-            html.Thead(html.Tr([html.Th(h, scope="col") for h in HEADERS])),
+                         "England, recent trend and the deprivation gap"
+                         + (f", and the rank among {peer_name}" if peer_name else "")),
+            html.Thead(html.Tr([html.Th(h, scope="col") for h in headers])),
             html.Tbody(rows),
         ],
     )
 
 
-def _row(indicator: Mapping, summary: Mapping, href: str, selected: bool) -> html.Tr:
+def _row(indicator: Mapping, summary: Mapping, href: str, selected: bool, *,
+         with_rank: bool = False) -> html.Tr:
     digits = _digits(indicator)
     name = indicator.get("short_name") or indicator.get("name")
     tooltip = str(indicator.get("name") or "")
@@ -104,6 +133,9 @@ def _row(indicator: Mapping, summary: Mapping, href: str, selected: bool) -> htm
             html.Td(_trend(summary.get("trend"), summary.get("trend_judgement"))),
             html.Td(_mark(GAP_MARKS, summary.get("gap_change"), "not_available",
                           _gap_detail(summary, digits))),
+            html.Td(rank_text(summary.get("peer_rank"), summary.get("peer_count"),
+                              indicator.get("polarity")), className="peer-rank")
+            if with_rank else None,
             html.Td(sparkline_image(summary.get("sparkline") or (), indicator)),
         ],
     )

@@ -1,7 +1,9 @@
-"""The chosen indicator's views: tabs, the level and period choice, charts and the data table.
+"""The chosen indicator's views: tabs, the level, period and deprivation-grouping choices, charts
+and the data table.
 
-Tabs and the level switch are links (``dcc.Link``) to the URL of the view they open, so they are
-keyboard reachable, a copied link opens the same view and back and forward move between views.
+Tabs and the level and grouping switches are links (``dcc.Link``) to the URL of the view they
+open, so they are keyboard reachable, a copied link opens the same view and back and forward move
+between views.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from dash import dcc, html
 from marmot_dash.components.chart_share import chart_share_bar
 from marmot_dash.figures.style import graph_config
 from marmot_dash.views import (
+    DEPRIVATION_LABELS,
     LEVEL_PLURALS,
     VIEW_LABELS,
     VIEWS,
@@ -37,6 +40,9 @@ TABLE_HEADERS = {
     "benchmark": "Compared with England", "comparison": "Compared with the authority",
     "reference": "Reference group", "gap": "Gap to reference", "ratio": "Ratio to reference",
 }
+NO_COHORTS = "No breakdown by sex, age or ethnicity is published for this indicator."
+COHORT_WORDS = {"sex": "sex", "age": "age", "ethnicity": "ethnicity",
+                "pupil_group": "pupil group (free school meals, looked after)"}
 MAX_TABLE_ROWS = 500
 GRAPH_STYLE = {"height": "clamp(380px, 62vh, 680px)"}
 
@@ -60,8 +66,9 @@ def view_tabs(state: ViewState) -> html.Nav:
 
 
 def level_switch(state: ViewState, levels: Sequence[str]) -> html.Nav | None:
-    """Links to the places view at each small-area level the dataset has."""
-    if len(levels) < 2:
+    """Links to the places view at each small-area level the indicator has values for (one
+    level is shown as the current one, so the reader knows which areas the map shows)."""
+    if not levels:
         return None
     items = [
         html.Li(_choice(LEVEL_PLURALS.get(level, level),
@@ -72,6 +79,25 @@ def level_switch(state: ViewState, levels: Sequence[str]) -> html.Nav | None:
     return html.Nav([html.Span("Level: ", className="control-label"),
                      html.Ul(items, className="level-switch")],
                     **{"aria-label": "Small-area level"})
+
+
+def deprivation_switch(state: ViewState, choices: Sequence[str]) -> html.Nav | None:
+    """Links to the deprivation view by each grouping the indicator has (national or local
+    deciles and quintiles); the open one (default: the first) is marked current."""
+    if not choices:
+        return None
+    chosen = state.deprivation if state.deprivation in choices else choices[0]
+    if state.deprivation and state.deprivation not in choices:
+        chosen = None  # asked for a grouping the indicator lacks: the view says so
+    items = [
+        html.Li(_choice(DEPRIVATION_LABELS[choice], view_href(state, deprivation=choice),
+                        f"deprivation-{choice}", "level-link",
+                        "true" if choice == chosen else None))
+        for choice in choices
+    ]
+    return html.Nav([html.Span("Deprivation groups: ", className="control-label"),
+                     html.Ul(items, className="level-switch")],
+                    **{"aria-label": "Deprivation grouping"})
 
 
 def period_choice(state: ViewState, periods: Sequence[str]) -> html.Nav | None:
@@ -103,10 +129,12 @@ def callout_switch(state: ViewState) -> html.Button:
 
 
 def view_body(result: ViewResult, state: ViewState, indicator: Mapping,
-              today: dt.date | None = None) -> html.Div:
+              today: dt.date | None = None, *, about: Mapping | None = None) -> html.Div:
     """The charts (each with its text alternative) or the message saying why there are none.
 
     Figures go to the browser as plain dicts (serialised once, not re-validated per request).
+    ``about`` holds what the Definition and data view says beyond the catalogue row (see
+    ``definition``).
     """
     if result.message:
         return html.Div(html.P(result.message, className="view-message", role="status"),
@@ -138,7 +166,7 @@ def view_body(result: ViewResult, state: ViewState, indicator: Mapping,
                                       _more_rows(result.table)],
                                      className="view-numbers"))
     if state.view == "data":
-        children = [definition(indicator), data_section(result)]
+        children = [definition(indicator, **(about or {})), data_section(result)]
     return html.Div(children, id="view-body")
 
 
@@ -153,28 +181,45 @@ def _figure_kind(index: int) -> str:
     return ("map", "ranked")[index] if index < 2 else str(index)
 
 
-def definition(indicator: Mapping) -> html.Section:
-    """The indicator's metadata: definition, source with its link, polarity, unit, sources."""
+def definition(indicator: Mapping, *, cohorts: Sequence[str] = (),
+               peer_group: Mapping | None = None) -> html.Section:
+    """The indicator's metadata: definition, publisher, source link, baseline, polarity in words,
+    unit, the catalogue's sources (JSNA, Luton 2040 tags), and which cohort breakdowns exist
+    (``cohorts``: the breakdowns with rows; none is said plainly). With ``peer_group``
+    (``Store.peer_group``), how the similar authorities were chosen."""
     url = _text(indicator.get("source_url"))
     source = html.A(url, href=url, rel="noopener noreferrer", target="_blank") if url else "–"
     target = _text(indicator.get("target"))
+    named = ", ".join(COHORT_WORDS.get(c, c) for c in cohorts)
     items = [
         ("Indicator", _text(indicator.get("name"))),
         ("Definition", _text(indicator.get("definition")) or "–"),
+        ("Publisher", _text(indicator.get("publisher")) or "Not recorded"),
+        ("Source", source),
+        ("Baseline period", _text(indicator.get("baseline_period")) or "–"),
+        ("Polarity", POLARITY_WORDS.get(_text(indicator.get("polarity")), "–")),
         ("Unit", _text(indicator.get("unit")) or "–"),
         ("Value type", _text(indicator.get("value_type"))),
-        ("Polarity", POLARITY_WORDS.get(_text(indicator.get("polarity")), "–")),
-        ("Baseline period", _text(indicator.get("baseline_period")) or "–"),
         ("Target", f"{target} by {_text(indicator.get('target_period'))}" if target else "None"),
-        ("Sources", _text(indicator.get("sources")) or "–"),
-        ("Source", source),
+        ("Sources", _text(indicator.get("sources")) or "None listed (not tagged JSNA or "
+                                                        "Luton 2040)"),
+        ("Cohorts", f"Published by {named}." if named else NO_COHORTS),
         ("Fingertips id", _text(indicator.get("fingertips_id")) or "–"),
     ]
+    if peer_group:
+        how = _text(peer_group.get("description"))
+        items.append(("Similar authorities",
+                      f"{_text(peer_group.get('name'))}: {how}" if how
+                      else _text(peer_group.get("name"))))
     terms = []
     for term, detail in items:
-        terms += [html.Dt(term), html.Dd(detail)]
+        terms += [html.Dt(term), html.Dd(detail, id=f"definition-{_slug(term)}")]
     return html.Section([html.H3("Definition"), html.Dl(terms, className="definition")],
                         className="indicator-definition")
+
+
+def _slug(term: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", term.lower()).strip("-")
 
 
 def data_section(result: ViewResult) -> html.Section:

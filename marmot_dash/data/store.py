@@ -41,6 +41,11 @@ class _Block:
     periods: tuple[tuple[int, str], ...]  # (period_sort, period) in order
 
 
+def _plain_text(value: object) -> str:
+    """A YAML scalar as stripped text ("" for missing or non-text values)."""
+    return value.strip() if isinstance(value, str) else ""
+
+
 class _Columns:
     """The value columns as numpy arrays over the dataset's rows (text as codes + labels)."""
 
@@ -112,7 +117,7 @@ class Store:
     def _number_areas(self) -> dict[str, int]:
         """An integer id per known area code (values, areas.parquet, the authority and its
         comparators), in code order."""
-        named = [self.area_code, *[c["code"] for c in self.comparators]]
+        named = [self.area_code, *[c["code"] for c in self.comparators], *self.peer_codes]
         codes = pd.Index(self._columns.labels["area_code"]).union(
             pd.Index(self._areas["area_code"])).union(pd.Index(named))
         return {code: number for number, code in enumerate(codes)}
@@ -191,6 +196,35 @@ class Store:
     def comparators(self) -> list[dict]:
         """The comparators of dataset.yaml: ``{code, name, area_type}`` each, England first."""
         return [dict(comparator) for comparator in self.meta.get("comparators", [])]
+
+    @cached_property
+    def peer_group(self) -> dict | None:
+        """dataset.yaml ``peer_group`` (similar authorities) as ``{name, description, members:
+        [{code, name}]}``, or None when the dataset has none. Members without a code, and the
+        authority itself, are left out; a group with no members is no group."""
+        group = self.meta.get("peer_group")
+        if not isinstance(group, dict):
+            return None
+        listed = [m for m in group.get("members") or [] if isinstance(m, dict)]
+        members = [{"code": code, "name": _plain_text(m.get("name")) or code}
+                   for m in listed if (code := _plain_text(m.get("code")))
+                   and code != self.area_code]
+        if not members:
+            return None
+        return {"name": _plain_text(group.get("name")) or "Similar authorities",
+                "description": _plain_text(group.get("description")), "members": members}
+
+    @property
+    def peer_codes(self) -> list[str]:
+        """The area codes of the peer group's members (empty without a group)."""
+        return [m["code"] for m in (self.peer_group or {"members": []})["members"]]
+
+    def principle_note(self, number: int) -> str:
+        """dataset.yaml ``principle_notes[number]`` (keys may be numbers or text), or ""."""
+        notes = self.meta.get("principle_notes")
+        if not isinstance(notes, dict):
+            return ""
+        return _plain_text(notes.get(number, notes.get(str(number))))
 
     @property
     def levels(self) -> list[str]:
@@ -283,6 +317,10 @@ class Store:
         if category is not None:
             positions = positions[self._text_at("category", positions) == category]
         return self._frame(positions)
+
+    def peers(self, indicator_id: str) -> pd.DataFrame:
+        """Every total row of the peer group's members (``series`` of their codes)."""
+        return self.series(indicator_id, self.peer_codes)
 
     def _total_row(self, indicator_id: str, area_code: str | None, period: str | None
                    ) -> dict | None:

@@ -4,7 +4,8 @@ Every judgement comes from ``marmot_dash.stats``: change since the baseline
 (``compare.change_since_baseline``), benchmarking against England (``compare.benchmark``),
 the Fingertips recent trend (``compare.recent_trends``), the gap between the most and least
 deprived (``inequality.gap``, MOVER limits) and the slope and relative index of inequality
-(``inequality.sii``, Low & Low 2004).
+(``inequality.sii``, Low & Low 2004), and the authority's rank among its peer group of
+similar authorities (dataset.yaml ``peer_group``), whose median and range ``peer_band`` gives.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ SUMMARY_COLUMNS = (
     "indicator_id", "principle", "latest_period", "value", "lower_ci", "upper_ci",
     "baseline_period", "baseline_value", "change", "change_significant", "change_judgement",
     "england_value", "benchmark", "trend", "trend_judgement", "gap_latest", "gap_baseline",
-    "gap_change", "sii", "sii_lower", "sii_upper", "rii", "red_red", "sparkline",
+    "gap_change", "sii", "sii_lower", "sii_upper", "rii", "peer_rank", "peer_count", "red_red",
+    "sparkline",
 )
 SCORECARD_COLUMNS = (
     "principle", "indicators", "improved", "no_change", "worsened", "better", "similar", "worse",
@@ -35,8 +37,20 @@ SPARKLINE_POINTS = 10
 SII_REPETITIONS = 10_000
 SII_SEED = 2026
 # Deprivation breakdown used for the gap and SII: national deciles when the dataset has them,
-# then national quintiles, then the local (within-authority) deciles and quintiles.
+# else national quintiles, else the authority's local deciles, then local quintiles.
 DEPRIVATION_PREFERENCE = schema.DEPRIVATION_BREAKDOWNS
+# The areas.parquet column that groups small areas like each deprivation breakdown's categories.
+QUANTILE_AREA_COLUMNS = {
+    "deprivation_decile": "imd_decile",
+    "deprivation_quintile": "imd_quintile",  # derived from imd_decile below
+    "local_deprivation_decile": "local_decile",
+    "local_deprivation_quintile": "local_quintile",
+}
+# Small-area levels from the finest (quantile populations are summed from the finest one known).
+FINEST_FIRST = ("lsoa", "msoa", "ward")
+# A peer band needs at least this many members with a value in the period.
+MIN_PEERS_FOR_BAND = 3
+PEER_BAND_COLUMNS = ("period", "period_sort", "median", "minimum", "maximum", "areas")
 
 # compare.change_since_baseline labels -> change_judgement (no polarity: not judged).
 CHANGE_JUDGEMENTS = {
@@ -100,7 +114,8 @@ def _benchmark(indicator: dict, latest: dict | None, england: dict | None) -> st
 
 
 def _deprivation(store: Store, indicator_id: str, period: str | None = None) -> pd.DataFrame:
-    """The authority's deprivation rows (deciles if present, else quintiles) at ``period``."""
+    """The authority's deprivation rows at ``period``: the first breakdown of
+    ``DEPRIVATION_PREFERENCE`` (national deciles first) that has rows."""
     for breakdown in DEPRIVATION_PREFERENCE:
         try:
             rows = store.breakdown(indicator_id, breakdown, period=period)
@@ -144,14 +159,17 @@ def _gap_change(latest: tuple[float, float, float], baseline: tuple[float, float
 
 def quantile_populations(store: Store, rows: pd.DataFrame) -> np.ndarray:
     """Population of each deprivation quantile: the denominators when all are given,
-    otherwise the finest level's populations summed by local quantile, otherwise equal."""
+    otherwise the finest level's (LSOA, MSOA, ward) populations summed by the quantile the
+    breakdown groups areas by (national IMD decile or quintile, or local decile or quintile),
+    otherwise equal."""
     denominators = rows["denominator"].to_numpy(dtype=float)
     if np.all(np.isfinite(denominators) & (denominators > 0)):
         return denominators
-    column = "local_decile" if schema.DEPRIVATION_GROUPS.get(rows["breakdown"].iloc[0]) == 10 \
-        else "local_quintile"
-    for level in reversed(store.levels):
+    column = QUANTILE_AREA_COLUMNS.get(str(rows["breakdown"].iloc[0]), "local_quintile")
+    for level in sorted(store.levels, key=FINEST_FIRST.index):
         areas = store.areas(level)
+        if column == "imd_quintile":
+            areas = areas.assign(imd_quintile=(areas["imd_decile"] + 1) // 2)
         totals = areas.groupby(column)["population"].sum()
         populations = totals.reindex(rows["category_sort"].to_numpy()).to_numpy(dtype=float)
         if np.all(np.isfinite(populations) & (populations > 0)):
@@ -164,16 +182,18 @@ def deprivation_sii(store: Store, indicator: dict, rows: pd.DataFrame) -> dict |
 
     The one place the summaries and the deprivation chart get them from, so both agree:
     quantile populations from ``quantile_populations``, proportions on the 0-1 scale, a fixed
-    number of repetitions and seed. None when fewer than 5 quantiles are usable or the method
-    cannot take the values.
+    number of repetitions and seed. The ``SiiResult`` fields as a dict, plus ``populations``
+    (each usable quantile's, which the chart needs to place the fitted line); None when fewer
+    than 5 quantiles are usable or the method cannot take the values.
     """
     usable = rows.dropna(subset=["value", "lower_ci", "upper_ci"])
     if len(usable) < inequality.MIN_QUANTILES:
         return None
+    populations = quantile_populations(store, usable)
     scale = float(indicator["multiplier"]) if indicator["value_type"] == "proportion" else 1.0
     try:
         result = inequality.sii(
-            usable["category_sort"].to_numpy(dtype=float), quantile_populations(store, usable),
+            usable["category_sort"].to_numpy(dtype=float), populations,
             usable["value"].to_numpy(dtype=float) / scale,
             usable["lower_ci"].to_numpy(dtype=float) / scale,
             usable["upper_ci"].to_numpy(dtype=float) / scale,
@@ -182,7 +202,7 @@ def deprivation_sii(store: Store, indicator: dict, rows: pd.DataFrame) -> dict |
         )
     except ValueError:  # values or intervals the transform cannot take
         return None
-    return result._asdict()
+    return {**result._asdict(), "populations": populations.tolist()}
 
 
 def _sii(store: Store, indicator: dict, rows: pd.DataFrame) -> dict[str, float]:
@@ -200,6 +220,43 @@ def _trends(store: Store) -> pd.DataFrame:
         return pd.DataFrame(columns=["direction", "assessment"])
     trends = compare.recent_trends(pd.concat(series, ignore_index=True), catalogue)
     return trends.set_index("indicator_id")
+
+
+def peer_band(store: Store, indicator_id: str) -> pd.DataFrame:
+    """The peer group's median, minimum and maximum per period (``PEER_BAND_COLUMNS``), in
+    period order; only periods where at least ``MIN_PEERS_FOR_BAND`` members have a value.
+    Empty without a peer group."""
+    rows = store.peers(indicator_id).dropna(subset=["value"])
+    if rows.empty:
+        return pd.DataFrame(columns=list(PEER_BAND_COLUMNS))
+    band = (rows.groupby(["period_sort", "period"], sort=True)["value"]
+            .agg(median="median", minimum="min", maximum="max", areas="count").reset_index())
+    band = band[band["areas"] >= MIN_PEERS_FOR_BAND]
+    return band[list(PEER_BAND_COLUMNS)].reset_index(drop=True)
+
+
+def rank_among(value: float, others: np.ndarray, polarity: str) -> tuple[int, int] | None:
+    """``value``'s rank among itself and ``others`` (missing values left out) and how many
+    were ranked: 1 = best by polarity; for ``no_judgement``, 1 = highest. Ties share the better
+    rank. None when ``value`` is missing or no other value is known."""
+    others = np.asarray(others, dtype=float)
+    others = others[np.isfinite(others)]
+    if not np.isfinite(value) or others.size == 0:
+        return None
+    better = others < value if polarity == "lower_is_better" else others > value
+    return int(better.sum()) + 1, int(others.size) + 1
+
+
+def _peer_rank(store: Store, indicator: dict, latest: dict | None) -> dict[str, float]:
+    """The authority's rank among the peer group in its latest period (NaN when unranked)."""
+    if latest is None or not store.peer_codes:
+        return {"peer_rank": np.nan, "peer_count": np.nan}
+    peers = store.peers(indicator["indicator_id"])
+    others = peers.loc[peers["period"] == latest["period"], "value"].to_numpy(dtype=float)
+    ranked = rank_among(_number(latest, "value"), others, indicator["polarity"])
+    if ranked is None:
+        return {"peer_rank": np.nan, "peer_count": np.nan}
+    return {"peer_rank": float(ranked[0]), "peer_count": float(ranked[1])}
 
 
 def _sparkline(store: Store, indicator_id: str) -> list[float | None]:
@@ -241,6 +298,7 @@ def _summary(store: Store, indicator: dict, trends: pd.DataFrame) -> dict[str, A
         "gap_baseline": gap_baseline[0],
         "gap_change": _gap_change(gap_latest, gap_baseline),
         **_sii(store, indicator, deprivation),
+        **_peer_rank(store, indicator, latest),
         "red_red": benchmark == compare.WORSE and trend_judgement == "worsening",
         "sparkline": _sparkline(store, indicator_id),
     }
@@ -254,9 +312,12 @@ def summarise(store: Store) -> pd.DataFrame:
     indicators without a polarity are not judged); England's value for the latest period and
     the benchmark against it; the recent trend (Fingertips trend marker) and its judgement
     (improving / worsening / no_change / not_applicable); the gap between the most and least
-    deprived (deciles, else quintiles) at the latest and baseline periods and whether it
-    narrowed or widened significantly; SII with its 95% limits and RII (10,000 Monte Carlo
-    repetitions, fixed seed); ``red_red`` (worse than England and worsening); and the latest
+    deprived (national deciles, else quintiles, else local ones) at the latest and baseline
+    periods and whether it narrowed or widened significantly; SII with its 95% limits and RII
+    (10,000 Monte Carlo repetitions, fixed seed); ``peer_rank`` of ``peer_count`` (the
+    authority and the peer group's members with a value in its latest period; 1 = best by
+    polarity, or highest for indicators without one; NaN without a peer group); ``red_red``
+    (worse than England and worsening); and the latest
     ten values for a sparkline.
     """
     trends = _trends(store)

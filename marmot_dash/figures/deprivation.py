@@ -85,16 +85,23 @@ def sii_line(
 ) -> tuple[list[float], list[float]]:
     """The fitted line in bar positions: rank 0 (most deprived) at 0.5, rank 1 at n + 0.5.
 
-    Bars sit at ``category_sort`` 1..n, so equal-sized quantiles' rank mid-points
-    ((i - 0.5) / n) fall on them. The line runs from ``intercept`` (the fitted value at rank 0)
-    to ``intercept + sii`` (rank 1), as ``stats.inequality.sii`` defines them, and follows its
-    log or logit fit for rates and proportions.
+    Bars sit at 1..n and each spans its quantile's share of the population (``sii``'s
+    ``populations`` when given, else equal shares), so every quantile's rank mid-point falls on
+    its bar even when the quantiles differ in size (national deciles within one authority). The
+    line runs from ``intercept`` (the fitted value at rank 0) to ``intercept + sii`` (rank 1), as
+    ``stats.inequality.sii`` defines them, and follows its log or logit fit for rates and
+    proportions.
     """
     start = float(sii["intercept"])
     end = start + float(sii["sii"])
-    ranks = np.linspace(0.0, 1.0, _LINE_POINTS)
+    populations = np.asarray(sii.get("populations") or [1.0] * quantiles, dtype=float)
+    if len(populations) != quantiles or not np.all(populations > 0):
+        populations = np.ones(quantiles)
+    bounds = np.concatenate([[0.0], np.cumsum(populations) / populations.sum()])
+    ranks = np.union1d(np.linspace(0.0, 1.0, _LINE_POINTS), bounds)
     values = _fitted_ends_curve(start, end, ranks, value_type, multiplier)
-    return (ranks * quantiles + 0.5).tolist(), values.tolist()
+    positions = np.interp(ranks, bounds, np.arange(quantiles + 1) + 0.5)
+    return positions.tolist(), values.tolist()
 
 
 def _headroom(traces: list[dict]) -> dict:
@@ -112,13 +119,23 @@ def _headroom(traces: list[dict]) -> dict:
     return {"range": [0, max(tops) * _HEADROOM]}
 
 
+AXIS_KINDS = {  # breakdown -> (axis words, number of groups on the scale or 0: as many as shown)
+    "deprivation_decile": ("National deprivation decile", 10),
+    "deprivation_quintile": ("National deprivation quintile", 5),
+    "local_deprivation_decile": ("Local deprivation decile", 0),
+    "local_deprivation_quintile": ("Local deprivation quintile", 0),
+}
+
+
 def _axis_title(latest: pd.DataFrame) -> str:
-    """ "Deprivation decile (1 = most deprived, 10 = least)": short ticks read on a phone."""
+    """ "National deprivation decile (1 = most deprived, 10 = least)": short ticks read on a
+    phone. National groups are England's IMD deciles or quintiles (the authority may have no
+    small area in some); local ones rank the authority's own small areas."""
     groups = len(latest)
-    kinds = {"deprivation_decile": "decile", "deprivation_quintile": "quintile"}
     breakdown = str(latest["breakdown"].iloc[0]) if "breakdown" in latest and groups else ""
-    kind = kinds.get(breakdown, {10: "decile", 5: "quintile"}.get(groups, "group"))
-    return f"Deprivation {kind} (1 = most deprived, {groups} = least)"
+    fallback = f"Deprivation {({10: 'decile', 5: 'quintile'}.get(groups, 'group'))}"
+    kind, scale = AXIS_KINDS.get(breakdown, (fallback, 0))
+    return f"{kind} (1 = most deprived, {scale or groups} = least)"
 
 
 def _multiplier(indicator: Mapping) -> float:
@@ -178,7 +195,7 @@ def build_deprivation(
         xaxis=axis_style(
             _axis_title(latest), tickmode="array", tickvals=latest["category_sort"].tolist(),
             ticktext=[str(int(sort)) for sort in latest["category_sort"]], showgrid=False,
-            range=[0.4, len(latest) + 0.6],
+            range=[0.4, max([len(latest), *latest["category_sort"].astype(int)]) + 0.6],
         ),
         yaxis=axis_style(unit_label(indicator), rangemode="tozero",
                          **_headroom(traces) if annotations else {}),

@@ -70,6 +70,7 @@ OKABE_ITO: tuple[str, ...] = (
 # Lines in the trend chart: the authority, England, the region.
 AREA_COLOURS: dict[str, str] = {"la": "#0072B2", "england": "#000000", "region": "#E69F00"}
 AREA_DASHES: dict[str, str] = {"la": "solid", "england": "dash", "region": "dot"}
+PEER_COLOUR = "#6A3D9A"  # the peer group's median line and range band (purple: not a benchmark)
 
 TEXT_COLOUR = "#1A1A1A"
 MUTED_COLOUR = "#595959"  # 7:1 contrast on white

@@ -1,4 +1,5 @@
-"""Trend chart: the authority against England and its region over time, with 95% bands."""
+"""Trend chart: the authority against England and its region over time, with 95% bands, and
+against its peer group of similar authorities (median line and min-max range band)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from marmot_dash.figures.style import (
     AREA_DASHES,
     BENCHMARK_LABELS,
     MUTED_COLOUR,
+    PEER_COLOUR,
     REFERENCE_COLOUR,
     axis_style,
     base_layout,
@@ -131,6 +133,38 @@ def _line_trace(area: _Area, key: str, with_markers: bool) -> dict:
     }
 
 
+# Legend order: the areas' lines, then the peer group, then the benchmark markers (the legend is
+# one scrolling row, so the lines come first whatever the drawing order).
+_PEER_LEGEND_RANK, _MARKER_LEGEND_RANK = 1001, 1002
+
+
+def _peer_traces(band: pd.DataFrame, name: str) -> list[dict]:
+    """The peer group's range (minimum to maximum, a shaded polygon) and median (a line), one
+    legend entry for both (clicking it hides both)."""
+    periods = band["period"].astype(str).tolist()
+    low, high = band["minimum"].astype(float).tolist(), band["maximum"].astype(float).tolist()
+    median = band["median"].astype(float).tolist()
+    counts = band["areas"].astype(int).tolist()
+    return [
+        {
+            "type": "scatter", "x": periods + periods[::-1], "y": high + low[::-1],
+            "fill": "toself", "fillcolor": _rgba(PEER_COLOUR, 0.18), "mode": "lines",
+            "line": {"width": 0}, "name": f"{name}: range", "legendgroup": "peer",
+            "showlegend": False, "hoverinfo": "skip",
+        },
+        {
+            "type": "scatter", "x": periods, "y": median, "mode": "lines",
+            "name": name, "legendgroup": "peer",  # the subtitle says median and range
+            "legendrank": _PEER_LEGEND_RANK,
+            "line": {"color": PEER_COLOUR, "dash": "longdash", "width": 2},
+            "customdata": [[format_value(lo), format_value(hi), n]
+                           for lo, hi, n in zip(low, high, counts, strict=True)],
+            "hovertemplate": (f"{name}<br>%{{x}}: median %{{y:,.1f}}<br>range %{{customdata[0]}}"
+                              " to %{customdata[1]} (%{customdata[2]} areas)<extra></extra>"),
+        },
+    ]
+
+
 def _versus_england(label: str) -> str:
     """ "Better than England", "Similar to England", ... or "Not compared"."""
     if label == "not_compared" or label not in BENCHMARK_LABELS:
@@ -151,6 +185,7 @@ def _benchmark_point_traces(area: _Area) -> list[dict]:
         traces.append({
             "type": "scatter", "x": points.period, "y": points.value, "mode": "markers",
             "name": versus, "legendgroup": f"benchmark-{label}",
+            "legendrank": _MARKER_LEGEND_RANK,
             "marker": {
                 "color": benchmark_colour(label), "symbol": benchmark_symbol(label), "size": 13,
                 "line": {"color": REFERENCE_COLOUR, "width": 1},
@@ -227,18 +262,29 @@ def build_trend(
     baseline_period: str | None,
     target: float | None = None,
     target_period: str | None = None,
+    peer_band: pd.DataFrame | None = None,
+    peer_name: str | None = None,
 ) -> go.Figure:
     """The authority's values over time with 95% bands, England and the region as lines.
+
+    With ``peer_band`` (``data.summaries.peer_band``: period, period_sort, median, minimum,
+    maximum, areas) the peer group ``peer_name`` is drawn behind them as a shaded range with
+    its median line.
 
     The authority's points are coloured and shaped by their ``benchmark`` label against
     England; the baseline period is a vertical line and the target a dotted line with a star
     at its period. ``series`` holds ``schema.VALUE_COLUMNS`` rows for the authority (matched
     by ``area_code``), England and the region (by ``area_type``), plus ``benchmark``.
     """
-    periods = _period_order(series, baseline_period, target_period)
+    with_peers = peer_band is not None and not peer_band.empty
+    ordered = pd.concat([series[["period", "period_sort"]], peer_band[["period", "period_sort"]]]
+                        ) if with_peers else series
+    periods = _period_order(ordered, baseline_period, target_period)
     parts = _split_areas(series, area_code)
     present = [key for key in ("england", "region", "la") if key in parts]
     traces = [_category_anchor(periods)]
+    if with_peers:
+        traces += _peer_traces(peer_band, peer_name or "Similar authorities")
     traces += [_band_trace(parts[key], AREA_COLOURS[key], key) for key in present]
     traces += [_line_trace(parts[key], key, key != "la") for key in present]
     if "la" in parts:
@@ -272,10 +318,13 @@ def describe_trend(
     indicator: Mapping,
     area_code: str,
     baseline_period: str | None = None,
+    peer_band: pd.DataFrame | None = None,
+    peer_name: str | None = None,
 ) -> str:
     """A plain-English text alternative of the trend chart.
 
-    ``baseline_period`` defaults to the indicator's own ``baseline_period``.
+    ``baseline_period`` defaults to the indicator's own ``baseline_period``; with ``peer_band``
+    the peer group's median and range in the latest period are said too.
     """
     name = indicator_name(indicator)
     baseline_period = baseline_period or _text(indicator.get("baseline_period"))
@@ -300,4 +349,9 @@ def describe_trend(
         then, now = known.value[known.period.index(baseline_period)], known.value[-1]
         direction = "higher than" if now > then else "lower than" if now < then else "the same as"
         text += f" It is {direction} at the baseline {baseline_period} ({format_value(then)})."
+    if peer_band is not None and not peer_band.empty:
+        last = peer_band.iloc[-1]
+        text += (f" Among {peer_name or 'similar authorities'} ({int(last['areas'])} with a value "
+                 f"in {last['period']}) the median was {format_value(last['median'])}, ranging "
+                 f"from {format_value(last['minimum'])} to {format_value(last['maximum'])}.")
     return text

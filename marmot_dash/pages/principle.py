@@ -2,10 +2,11 @@
 chosen indicator's views (Trend, Places, Deprivation, Cohorts, Definition and data) with the
 qualitative themes beside them.
 
-The state lives in the URL (``?indicator=&view=&level=&period=``): Dash's page router calls
-:func:`layout` with it, so a copied link opens the same view and back and forward work. Tabs, the
-level switch and the period choice are links; the call-out switch (a button) rewrites the URL's
-search. Callbacks are thin: parse the URL, ask ``views.view_figure``, return.
+The state lives in the URL (``?indicator=&view=&level=&period=&deprivation=``): Dash's page
+router calls :func:`layout` with it, so a copied link opens the same view and back and forward
+work. Tabs, the level, period and deprivation-grouping switches are links; the call-out switch (a
+button) rewrites the URL's search. Callbacks are thin: parse the URL, ask ``views.view_figure``,
+return.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from marmot_dash.components.run_sheet_controls import run_sheet_controls
 from marmot_dash.components.themes_panel import themes_panel
 from marmot_dash.components.view_panel import (
     callout_switch,
+    deprivation_switch,
     level_switch,
     period_choice,
     view_body,
@@ -37,6 +39,9 @@ from marmot_dash.views import (
     VIEW_LABELS,
     StoreKey,
     ViewState,
+    cohort_breakdowns,
+    deprivation_choices,
+    indicator_levels,
     parse_view_state,
     state_from_params,
     table_to_csv,
@@ -46,6 +51,9 @@ from marmot_dash.views import (
 )
 
 LOCATION_ID = "principle-location"
+# Below this many indicators with values, a principle's note (what is missing and why) is shown
+# prominently at the top of its page.
+FEW_INDICATORS = 3
 
 
 def title(principle: str | None = None, **_: str) -> str:
@@ -65,6 +73,7 @@ def layout(principle: str | None = None, **query: str) -> html.Div:
         children=[
             dcc.Location(id=LOCATION_ID, refresh="callback-nav"),
             html.H1(f"Principle {state.principle}: {row['title']}", id="principle-title"),
+            principle_note(StoreKey(store), state.principle),
             html.P([dcc.Link("Present these charts", href=f"/present/{state.principle}",
                              id="present-link"),
                     " · ", report_link(state.principle)], className="principle-outputs"),
@@ -87,6 +96,26 @@ def layout(principle: str | None = None, **query: str) -> html.Div:
 
 
 @functools.lru_cache(maxsize=64)
+def principle_note(key: StoreKey, principle: int) -> dict | None:
+    """dataset.yaml's note on the principle (e.g. which Marmot indicators are missing and why);
+    prominent when fewer than ``FEW_INDICATORS`` indicators have values, when a sentence says
+    so even without a note."""
+    store = key.store
+    rows = summaries(store)
+    with_values = int(rows.loc[rows["principle"] == principle, "value"].notna().sum())
+    note = store.principle_note(principle)
+    few = with_values < FEW_INDICATORS
+    if few:
+        counted = (f"{with_values} of this principle's indicators "
+                   f"{'has' if with_values == 1 else 'have'} values in this dataset.")
+        note = f"{counted} {note}".strip()
+    if not note:
+        return None
+    return json_tree(html.P(note, id="principle-note", role="note" if few else None,
+                            className="principle-note prominent" if few else "principle-note"))
+
+
+@functools.lru_cache(maxsize=64)
 def side_panel(key: StoreKey, principle: int) -> dict:
     """The qualitative themes beside the numbers (cached per dataset and principle)."""
     return json_tree(themes_panel(key.store.themes or [], principle))
@@ -99,12 +128,23 @@ def indicators_section(key: StoreKey, state: ViewState) -> dict:
     indicators = store.indicators(principle=state.principle)
     table_rows = summaries(store)
     table_rows = table_rows[table_rows["indicator_id"].isin(indicators["indicator_id"])]
+    group = store.peer_group
+    # Another indicator opens at its own default level and deprivation grouping.
     table = indicator_table(indicators, table_rows, selected=state.indicator,
-                            href_for=lambda i: view_href(state, indicator=i, period=None))
+                            href_for=lambda i: view_href(state, indicator=i, level=None,
+                                                         period=None, deprivation=None),
+                            peer_name=group["name"] if group else None)
+    how_chosen = None
+    if group:
+        how_chosen = html.P([html.Strong(f"{group['name']}: "),
+                             group["description"] or f"{len(group['members'])} authorities.",
+                             f" Members: {', '.join(m['name'] for m in group['members'])}."],
+                            id="peer-group-note", className="muted peer-group-note")
     return json_tree(html.Section(
         [html.H2("Indicators"),
          html.Div(table, className="table-scroll", tabIndex=0, role="region",
-                  **{"aria-label": "Indicators table"})],
+                  **{"aria-label": "Indicators table"}),
+         how_chosen],
         className="indicators", **{"aria-label": "Indicators"},
     ))
 
@@ -116,11 +156,19 @@ def indicator_views(key: StoreKey, state: ViewState, today: dt.date) -> dict:
     store = key.store
     indicator = store.indicator(state.indicator)
     result = view_figure(store, state.indicator, state.view, level=state.level,
-                         period=state.period, callouts=state.callouts, copy=False)
+                         period=state.period, deprivation=state.deprivation,
+                         callouts=state.callouts, copy=False)
     controls: list = []
     if state.view == "places":
         periods = list(store.periods(state.indicator, area_type=state.level)) if state.level else []
-        controls += [level_switch(state, store.levels), period_choice(state, periods)]
+        controls += [level_switch(state, indicator_levels(store, state.indicator)),
+                     period_choice(state, periods)]
+    if state.view == "deprivation":
+        controls.append(deprivation_switch(state, deprivation_choices(store, state.indicator)))
+    about = None
+    if state.view == "data":
+        about = {"cohorts": cohort_breakdowns(store, state.indicator),
+                 "peer_group": store.peer_group}
     if state.view != "data":
         controls.append(callout_switch(state))
     name = indicator.get("short_name") or indicator.get("name")
@@ -136,7 +184,7 @@ def indicator_views(key: StoreKey, state: ViewState, today: dt.date) -> dict:
             html.Span(id="view-focus-done", hidden=True),
             view_tabs(state),
             html.Div([c for c in controls if c is not None], className="view-controls"),
-            view_body(result, state, indicator, today),
+            view_body(result, state, indicator, today, about=about),
         ],
     ))
 
@@ -161,6 +209,9 @@ def json_tree(node: object) -> object:
 def problem_message(store, state: ViewState) -> html.Section:
     """The helpful message for a bad principle, indicator, view, level or period."""
     panel = not_found_message(state.problem)
+    if state.principle is not None and store.principle_note(state.principle):
+        panel.children = [*panel.children, html.P(store.principle_note(state.principle),
+                                                  id="principle-note", className="principle-note")]
     links = [html.Li(dcc.Link(f"Principle {p['id']}: {p['short_name']}",
                               href=f"/principle/{p['id']}"))
              for p in store.principles().to_dict("records")]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from marmot_dash.figures.deprivation import build_deprivation, describe_deprivation, sii_line
@@ -16,7 +17,7 @@ def test_bars_in_quantile_order_with_intervals(deprivation, indicator):
     assert list(bars.error_y.array) == [2.0] * 5
     assert list(fig.layout.xaxis.ticktext) == ["1", "2", "3", "4", "5"]
     assert fig.layout.xaxis.title.text == (
-        "Deprivation quintile (1 = most deprived, 5 = least)")
+        "National deprivation quintile (1 = most deprived, 5 = least)")
     assert bars.customdata[0][0] == "Quintile 1"  # the full label is on hover
 
 
@@ -77,3 +78,14 @@ def test_description_gives_ends_indices_and_gap_change(deprivation, indicator, s
     assert "Most deprived (Quintile 1): 30.0" in text
     assert "SII -22.0" in text
     assert "18.0 now against 13.0 at baseline 2016 (wider)" in text
+
+
+def test_sii_line_puts_unequal_quantiles_rank_midpoints_on_their_bars():
+    """National deciles of one authority differ in size: each bar spans its population share."""
+    populations = [40.0, 30.0, 20.0, 5.0, 5.0]
+    x, y = sii_line({"sii": 10.0, "intercept": 0.0, "populations": populations}, 5)
+    bounds = np.concatenate([[0.0], np.cumsum(populations) / 100.0])
+    midpoints = (bounds[:-1] + bounds[1:]) / 2  # rank of each quantile's middle
+    # straight fit: value = 10 * rank, so the line's value at each bar is 10 x its mid-rank
+    np.testing.assert_allclose(np.interp([1, 2, 3, 4, 5], x, y), 10 * midpoints)
+    assert x[0] == 0.5 and x[-1] == 5.5
