@@ -8,6 +8,7 @@
   request's shape before Dash reads it (400 with a short reason, never the value sent, instead of
   a 500 and a logged traceback);
 - Dash's page config without the Python, Dash and plotly versions;
+- static files (``assets/``, Dash's bundles) from memory, compressed once (``static.py``);
 - ``werkzeug``'s ``ProxyFix`` when ``MARMOT_TRUSTED_PROXIES`` says how many proxies (a load
   balancer) sit in front, so ``X-Forwarded-Proto: https`` makes the request secure (HSTS).
 
@@ -34,6 +35,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from marmot_dash.app_state import EXTENSION_KEY, AppState
 from marmot_dash.data.errors import UserError
 from marmot_dash.data.summaries import summaries
+from marmot_dash.static import serve_static_from_memory
 
 MAX_REQUEST_BYTES = 256 * 1024  # the largest callback body the pages send is a few KB
 EXCERPT_CHARS = 40  # at most this much of a bad value goes into a log line
@@ -66,6 +68,7 @@ def configure_server(app: Dash) -> None:
     endpoint = next(rule.endpoint for rule in server.url_map.iter_rules()
                     if rule.rule.endswith(CALLBACK_PATH))
     server.view_functions[endpoint] = _checked_callbacks(app, server.view_functions[endpoint])
+    serve_static_from_memory(app)
     page_config = app._config
     app._config = lambda: {key: value for key, value in page_config().items()
                            if key not in HIDDEN_CONFIG}
