@@ -11,18 +11,25 @@ time (like a browser) and its callbacks in the recorded order, and pauses 1-3 s 
 Scenarios: arrivals spread over 30 s (target: 0 errors, callback p95 < 150 ms), over 5 s
 (target: 0 errors, p99 < 1 s), and over 30 s with one worker killed (SIGKILL) 10 s in (target:
 no request lost but the one that worker was answering). Printed per scenario: requests/s,
-p50/p95/p99 per kind of request (page, static file, layout, callback), errors, and the workers'
-memory (RSS, and PSS: RSS with the pages shared after the fork divided among the sharers).
+p50/p95/p99 per kind of request (page, static file, layout, callback), errors, the workers'
+memory (RSS, and PSS: RSS with the pages shared after the fork divided among the sharers), the
+machine's load average before and after (the machine may be shared: compare runs made back to
+back) and the CPU time of this client (a busy client slows every figure down).
 
     .venv/bin/python bench/bench_event.py [--data DIR] [--people 100] [--seed 1]
+        [--only 30s|5s|kill ...] [--visits FILE]
 
-Without ``--data`` the illustrative town is simulated into a temporary folder first.
+Without ``--data`` the illustrative town is simulated into a temporary folder first. With
+``--visits`` the recorded visits are read from FILE if it exists, else recorded and saved
+there, so that two versions of the server can be replayed the same requests. gunicorn's settings
+can be changed for one run through its ``GUNICORN_CMD_ARGS`` and ``WEB_CONCURRENCY``.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import random
 import signal
@@ -68,6 +75,7 @@ class Request:
 @dataclass
 class Result:
     kind: str
+    started: float  # time.perf_counter()
     seconds: float
     ok: bool
     problem: str = ""
@@ -78,8 +86,11 @@ class Scenario:
     name: str
     window: float
     kill_after: float | None = None
+    killed_at: float | None = None  # time.perf_counter() of the kill
     results: list[Result] = field(default_factory=list)
     wall: float = 0.0
+    client_cpu: float = 0.0
+    load: tuple[float, float] = (0.0, 0.0)  # 1-minute load average before and after
     memory: list[tuple[int, int]] = field(default_factory=list)  # (rss, pss) per worker
 
 
@@ -176,7 +187,7 @@ async def fetch(port: int, request: Request) -> Result:
         problem = "" if ok else f"status {status or 'none (connection closed)'}"
     except (OSError, TimeoutError) as error:
         ok, problem = False, type(error).__name__
-    return Result(request.kind, time.perf_counter() - started, ok, problem)
+    return Result(request.kind, started, time.perf_counter() - started, ok, problem)
 
 
 async def person(port: int, visit: list[list[Request]], arrival: float, rng: random.Random,
@@ -217,20 +228,21 @@ def run(scenario: Scenario, port: int, master: int, visits: list[list[list[Reque
     done = threading.Event()
 
     def watch() -> None:
-        started = time.monotonic()
-        killed = False
+        started = time.perf_counter()
         while not done.wait(0.5):
             for number, usage in enumerate(worker_memory(master)):
                 peak[number] = max(peak.get(number, (0, 0)), usage)
-            if (scenario.kill_after is not None and not killed
-                    and time.monotonic() - started > scenario.kill_after):
+            if (scenario.kill_after is not None and scenario.killed_at is None
+                    and time.perf_counter() - started > scenario.kill_after):
                 victim = psutil.Process(master).children()[0]
-                print(f"  kill -9 worker {victim.pid} at {time.monotonic() - started:.1f} s")
+                scenario.killed_at = time.perf_counter()
                 os.kill(victim.pid, signal.SIGKILL)
-                killed = True
+                print(f"  kill -9 worker {victim.pid} at {scenario.killed_at - started:.1f} s")
 
     watcher = threading.Thread(target=watch)
     watcher.start()
+    load_before = os.getloadavg()[0]
+    cpu = time.process_time()
     started = time.perf_counter()
 
     async def event() -> None:
@@ -241,6 +253,8 @@ def run(scenario: Scenario, port: int, master: int, visits: list[list[list[Reque
 
     asyncio.run(event())
     scenario.wall = time.perf_counter() - started
+    scenario.client_cpu = time.process_time() - cpu
+    scenario.load = (load_before, os.getloadavg()[0])
     done.set()
     watcher.join()
     scenario.memory = list(peak.values())
@@ -252,6 +266,13 @@ def report(scenario: Scenario) -> None:
     print(f"\n{scenario.name}: {len(results)} requests in {scenario.wall:.1f} s = "
           f"{len(results) / scenario.wall:.1f} requests/s, {len(errors)} errors"
           + (f" ({', '.join(sorted({e.problem for e in errors}))})" if errors else ""))
+    if scenario.killed_at is not None:
+        in_flight = [e for e in errors
+                     if e.started <= scenario.killed_at <= e.started + e.seconds]
+        print(f"  lost at the kill: {len(in_flight)} requests in flight then, "
+              f"{len(errors) - len(in_flight)} other errors")
+    print(f"  load average {scenario.load[0]:.1f} before, {scenario.load[1]:.1f} after; "
+          f"this client used {scenario.client_cpu:.1f} s of CPU")
     print(f"  {'kind':<9}{'count':>7}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}")
     for kind in (*KINDS, "all"):
         times = sorted(r.seconds * 1000 for r in results if r.ok and kind in (r.kind, "all"))
@@ -267,11 +288,30 @@ def report(scenario: Scenario) -> None:
               f"{max(pss):.0f} MB each at most, {sum(pss):.0f} MB for all {len(pss)}")
 
 
+def load_or_record(base: str, saved: Path | None) -> list[list[list[Request]]]:
+    """Visits of principles 1, 4 and 6: read from ``saved`` if it exists, else recorded."""
+    if saved is not None and saved.exists():
+        return [[[Request(r["method"], r["target"],
+                          None if r["body"] is None else r["body"].encode(), r["kind"])
+                  for r in step] for step in visit]
+                for visit in json.loads(saved.read_text())]
+    visits = [record_visit(base, principle) for principle in (1, 4, 6)]
+    if saved is not None:
+        saved.write_text(json.dumps([[[
+            {"method": r.method, "target": r.target, "kind": r.kind,
+             "body": None if r.body is None else r.body.decode()} for r in step]
+            for step in visit] for visit in visits]))
+    return visits
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, help="dataset folder (default: simulate the town)")
     parser.add_argument("--people", type=int, default=100)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--only", nargs="+", choices=("30s", "5s", "kill"),
+                        default=["30s", "5s", "kill"], help="scenarios to run")
+    parser.add_argument("--visits", type=Path, help="recorded visits (read, or written)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         data = args.data
@@ -284,17 +324,20 @@ def main() -> None:
         server = start_gunicorn(data, port, log)
         try:
             base = f"http://{LOOPBACK}:{port}"
-            visits = [record_visit(base, principle) for principle in (1, 4, 6)]
+            visits = load_or_record(base, args.visits)
             for visit in visits:
                 bodies = [len(r.body or b"") for step in visit for r in step]
                 print(f"recorded a visit: {sum(map(len, visit))} requests in {len(visit)} steps,"
                       f" largest body {max(bodies)} bytes")
-            print(f"gunicorn -c gunicorn.conf.py: {len(psutil.Process(server.pid).children())} "
-                  f"workers on {os.cpu_count()} CPUs")
-            for scenario in (Scenario(f"{args.people} people arriving within 30 s", 30),
-                             Scenario(f"{args.people} people arriving within 5 s", 5),
-                             Scenario(f"{args.people} people within 30 s, a worker killed",
-                                      30, kill_after=10)):
+            print(f"gunicorn -c gunicorn.conf.py {os.environ.get('GUNICORN_CMD_ARGS', '')}: "
+                  f"{len(psutil.Process(server.pid).children())} workers on "
+                  f"{os.cpu_count()} CPUs")
+            scenarios = {
+                "30s": Scenario(f"{args.people} people arriving within 30 s", 30),
+                "5s": Scenario(f"{args.people} people arriving within 5 s", 5),
+                "kill": Scenario(f"{args.people} people within 30 s, a worker killed", 30,
+                                 kill_after=10)}
+            for scenario in (scenarios[name] for name in args.only):
                 run(scenario, port, server.pid, visits, args.people, args.seed)
                 report(scenario)
         finally:
