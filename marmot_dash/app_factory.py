@@ -151,14 +151,18 @@ def _show_callback_error(error: Exception) -> list | None:
     """Log a failing callback and tell the user in words, never with a traceback.
 
     When the page itself failed to render, the page becomes an error message; otherwise the
-    failing callback's outputs are left unchanged and a message appears above the page.
+    failing callback's outputs are left unchanged and a message appears above the page. A
+    background job the queue could not take (``JobQueueDown``, logged where it happened) is told
+    in the job's status line: its ``<name>-status`` output's children.
     """
-    if isinstance(error, JobQueueDown):  # logged by the job manager, and worth telling
-        set_props(APP_ERROR_ID, app_error_props(str(error)))
-        return None
+    listed = callback_context.outputs_list
+    outputs = listed if isinstance(listed, list) else [listed]
+    if isinstance(error, JobQueueDown):
+        told = [str(error) if isinstance(output, dict) and output.get("property") == "children"
+                and str(output.get("id")).endswith("-status") else dash.no_update
+                for output in outputs]
+        return told if isinstance(listed, list) else told[0]
     log.error("Callback failed", exc_info=error)
-    outputs = callback_context.outputs_list
-    outputs = outputs if isinstance(outputs, list) else [outputs]
     if any(isinstance(output, dict) and output.get("id") == PAGE_CONTENT_ID for output in outputs):
         return [error_message(), {"title": "Something went wrong · " + APP_TITLE}]
     set_props(APP_ERROR_ID, app_error_props())

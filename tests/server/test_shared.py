@@ -25,8 +25,6 @@ import redis
 
 from .conftest import LOOPBACK, OVERVIEW_CALLBACK, REPO_ROOT, free_port, request, run_gunicorn
 
-pytestmark = pytest.mark.slow
-
 REDIS_SERVER = shutil.which("redis-server")
 CELERY = Path(sys.executable).with_name("celery")
 SECRET = "a-test-secret-of-more-than-thirty-two-characters"
@@ -40,23 +38,8 @@ def redis_url(tmp_path: Path) -> Iterator[str]:
     """A redis-server of its own on a free loopback port (stopped at the end, or by a test)."""
     if REDIS_SERVER is None:
         pytest.skip("redis-server is not installed (Debian: apt-get install redis-server)")
-    port = free_port()
-    folder = tmp_path / "redis"
-    folder.mkdir()
-    process = subprocess.Popen(
-        [REDIS_SERVER, "--bind", LOOPBACK, "--port", str(port), "--dir", str(folder),
-         "--save", "", "--appendonly", "no", "--protected-mode", "yes"],
-        stdout=(folder / "redis.log").open("w"), stderr=subprocess.STDOUT)
-    url = f"redis://{LOOPBACK}:{port}/0"
-    client = redis.Redis.from_url(url)
-    deadline = time.monotonic() + 20
-    while True:
-        with contextlib.suppress(redis.ConnectionError):
-            if client.ping():
-                break
-        assert process.poll() is None and time.monotonic() < deadline, "redis did not start"
-        time.sleep(0.1)
-    _redis_processes[url] = process
+    url = f"redis://{LOOPBACK}:{free_port()}/0"
+    start_redis(url, tmp_path / "redis")
     try:
         yield url
     finally:
@@ -64,6 +47,25 @@ def redis_url(tmp_path: Path) -> Iterator[str]:
 
 
 _redis_processes: dict[str, subprocess.Popen] = {}
+
+
+def start_redis(url: str, folder: Path) -> None:
+    folder.mkdir(exist_ok=True)
+    port = url.rsplit(":", 1)[1].split("/")[0]
+    with (folder / "redis.log").open("a") as log:
+        process = subprocess.Popen(
+            [REDIS_SERVER, "--bind", LOOPBACK, "--port", port, "--dir", str(folder),
+             "--save", "", "--appendonly", "no", "--protected-mode", "yes"],
+            stdout=log, stderr=subprocess.STDOUT)
+    _redis_processes[url] = process
+    client = redis.Redis.from_url(url)
+    deadline = time.monotonic() + 20
+    while True:
+        with contextlib.suppress(redis.ConnectionError):
+            if client.ping():
+                return
+        assert process.poll() is None and time.monotonic() < deadline, "redis did not start"
+        time.sleep(0.1)
 
 
 def stop_redis(url: str) -> None:
@@ -97,6 +99,7 @@ def post(served, body: dict, query: dict | None = None) -> tuple[int, dict, byte
     return request(served.url + path, json.dumps(body).encode(), timeout=60)
 
 
+@pytest.mark.slow
 def test_a_view_drawn_by_one_server_is_served_from_redis_by_the_other_and_redis_down_is_no_error(
         small_dataset: Path, tmp_path: Path, redis_url: str) -> None:
     view = page_callback("/principle/1", "?view=deprivation")
@@ -186,6 +189,7 @@ def celery_worker(data_dir: Path, tmp_path: Path, url: str) -> Iterator[Path]:
             process.wait()
 
 
+@pytest.mark.slow
 def test_a_deck_started_on_one_server_is_made_by_a_celery_worker_and_fetched_from_the_other(
         small_dataset: Path, tmp_path: Path, redis_url: str) -> None:
     from pptx import Presentation
@@ -222,9 +226,60 @@ def test_a_deck_started_on_one_server_is_made_by_a_celery_worker_and_fetched_fro
         assert "Slides ready" in json.dumps(answer["response"]["deck-status"])
         assert "succeeded" in worker_log.read_text()  # made by the worker, not a web server
 
-        stop_redis(redis_url)  # the queue is down: the page says so in a sentence
+        stop_redis(redis_url)  # the queue is down: the deck's status line says so
+        asked = time.monotonic()
         status, _, refused = post(first, body, {"endId": dash_config(first)["end_id"]})
+        assert time.monotonic() - asked < 10
         assert status == 200, refused[:300]
-        message = json.dumps(json.loads(refused)["sideUpdate"])
-        assert "the job queue is not answering just now" in message
+        told = json.loads(refused)["response"]
+        assert told["deck-status"]["children"] == (
+            "The job could not be started: the job queue is not answering just now. "
+            "Please try again in a few minutes.")
+        assert "deck-download" not in told
         assert "Traceback" not in first.output()
+
+
+def test_the_cache_skips_a_stopped_redis_with_one_warning_and_uses_it_again_when_it_is_back(
+        tmp_path: Path, redis_url: str, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    import flask
+
+    from marmot_dash import cache
+
+    monkeypatch.setenv("REDIS_URL", redis_url)
+    monkeypatch.setattr(cache, "RETRY_SECONDS", 0.5)
+    cache.configure(flask.Flask(__name__))
+    shared = cache.shared_cache()
+    try:
+        assert shared.set("probe", b"drawn") and shared.get("probe") == b"drawn"
+        stop_redis(redis_url)
+        with caplog.at_level("WARNING", logger="marmot_dash.cache"):
+            assert [shared.set("probe", b"again"), shared.get("probe"), shared.get("probe")] \
+                == [False, None, None]
+            start_redis(redis_url, tmp_path / "redis")  # empty: nothing was saved
+            time.sleep(0.6)
+            assert shared.set("probe", b"back") and shared.get("probe") == b"back"
+        assert [record.getMessage().split(" (")[0] for record in caplog.records] == [
+            f"The shared cache at {redis_url} is not answering",
+            f"The shared cache at {redis_url} answers again"]
+    finally:
+        monkeypatch.delenv("REDIS_URL")
+        cache.configure(flask.Flask(__name__))  # back to one machine for the next tests
+
+
+@pytest.mark.parametrize(("env", "problem"), [
+    ({"REDIS_URL": "http://redis:6379"}, "REDIS_URL must start with redis://"),
+    ({"REDIS_URL": "redis://127.0.0.1:1/0"}, "REDIS_URL needs MARMOT_SECRET_KEY"),
+    ({"REDIS_URL": "redis://127.0.0.1:1/0", "MARMOT_SECRET_KEY": "short"},
+     "REDIS_URL needs MARMOT_SECRET_KEY"),
+])
+def test_a_bad_shared_setting_stops_the_app_in_one_line(
+        monkeypatch: pytest.MonkeyPatch, env: dict, problem: str) -> None:
+    from marmot_dash.background import background_manager
+    from marmot_dash.data.errors import UserError
+
+    monkeypatch.delenv("MARMOT_SECRET_KEY", raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(UserError, match=problem):
+        background_manager()
