@@ -203,7 +203,7 @@ def remember(kind: str, store, parts: tuple, make: Callable[[], T], codec: Codec
         return make()
     key = shared_key(kind, store, parts)
     raw = shared.get(key)
-    if raw is not None:
+    if raw is not None and len(raw) <= MAX_SHARED_BYTES:
         try:
             value = codec.loads(raw)
         except ValueError:
