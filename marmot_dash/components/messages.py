@@ -43,15 +43,13 @@ def app_error_region() -> html.Div:
     return html.Div(id=APP_ERROR_ID, className="app-error", role="alert", hidden=True)
 
 
-def app_error_props(text: str | None = None) -> dict:
-    """The props that show the app-error region with a plain message (never a traceback):
-    ``text`` when the cause is known and worth telling, else a general one."""
+def app_error_props() -> dict:
+    """The props that show the app-error region with a plain message (never a traceback)."""
     return {
         "hidden": False,
         "children": [
             html.Strong("Sorry, something went wrong. "),
-            text or "This part of the page could not be shown; the problem has been logged. ",
-            " " if text else None,
+            "This part of the page could not be shown; the problem has been logged. ",
             dcc.Link("Back to the overview", href="/"),
         ],
     }
