@@ -109,10 +109,12 @@ def test_a_view_drawn_by_one_server_is_served_from_redis_by_the_other_and_redis_
         assert status == 200 and headers["X-Marmot-Cache"] == "miss"
         status, headers, served = post(second, view)
         assert status == 200 and headers["X-Marmot-Cache"] == "shared"  # not drawn again
-        assert served == drawn
+        # the same response (Dash writes a component's wildcard props in set order, which
+        # differs between processes, so compare the parsed JSON, not the bytes)
+        assert json.loads(served) == json.loads(drawn)
         assert b'"indicator-views"' in served and b'"data-view":"deprivation"' in served
         status, headers, repeat = post(second, view)
-        assert headers["X-Marmot-Cache"] == "local" and repeat == drawn
+        assert headers["X-Marmot-Cache"] == "local" and json.loads(repeat) == json.loads(drawn)
 
         status, headers, data = first.get(csv)
         assert status == 200 and headers["X-Marmot-Cache"] == "miss"
