@@ -115,13 +115,9 @@ def make_app(data_dir: Path):
     return app
 
 
-def run(data_dir: Path, label: str, repeat: int) -> None:
-    from marmot_dash.app_state import EXTENSION_KEY
-
-    app = make_app(data_dir)
-    store = app.server.extensions[EXTENSION_KEY].store
-    client = app.server.test_client()
-    client.get("/")  # registers the page router
+def callback_cases(app, store) -> dict[str, dict]:
+    """The payloads timed, by name: a no-op, each view's page render, the call-out switch and
+    the CSV download of the first indicator of principle 1."""
     principle = 1
     indicator = str(store.indicators(principle=principle)["indicator_id"].iloc[0])
     path = f"/principle/{principle}"
@@ -145,6 +141,17 @@ def run(data_dir: Path, label: str, repeat: int) -> None:
         app, ("data-download", "data"), [("data-download-button", "n_clicks", 1)],
         [("principle-location", "pathname", path),
          ("principle-location", "search", f"?indicator={indicator}&view=data")])
+    return cases
+
+
+def run(data_dir: Path, label: str, repeat: int) -> None:
+    from marmot_dash.app_state import EXTENSION_KEY
+
+    app = make_app(data_dir)
+    store = app.server.extensions[EXTENSION_KEY].store
+    client = app.server.test_client()
+    client.get("/")  # registers the page router
+    cases = callback_cases(app, store)
 
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"\n{label}: {len(store.indicators())} indicators, levels {', '.join(store.levels)};"
