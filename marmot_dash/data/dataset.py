@@ -425,9 +425,11 @@ def _read_parquet(path: Path, file: str) -> pd.DataFrame:
     at little more than the frame itself."""
     try:
         table = pq.read_table(path, memory_map=True)
-        return table.to_pandas(split_blocks=True, self_destruct=True)
+        frame = table.to_pandas(split_blocks=True, self_destruct=True)
     except (OSError, pyarrow_lib.ArrowException) as error:
         raise DatasetError(file, f"cannot read Parquet: {error}") from error
+    pyarrow_lib.default_memory_pool().release_unused()  # Arrow's freed pages back to the system
+    return frame
 
 
 def _read_csv_text(path: Path, file: str) -> pd.DataFrame:
