@@ -115,14 +115,19 @@ def validate(
                           "dwp_statxplore, ons_hle); guessed when omitted."),
     ] = None,
 ) -> None:
-    """Check datasets (folders) or source files; print the first problem of each and exit 1."""
-    from marmot_dash.data import load_dataset
+    """Check datasets (folders) or source files; print the first problem of each and exit 1.
+
+    A dataset folder is checked row by row (whatever its dataset.yaml records) and, when it
+    passes, its files' checksums are recorded in its dataset.yaml so that loading it skips the
+    row checks (after a file was edited by hand, say).
+    """
+    from marmot_dash.data.dataset import validate_and_record
 
     failures = 0
     for path in paths:
         try:
             if path.is_dir():
-                load_dataset(path)
+                validate_and_record(path)
             else:
                 from marmot_dash.ingest.validate import validate_source
 

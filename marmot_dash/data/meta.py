@@ -155,6 +155,17 @@ def _principle_notes(value: Any, file: str, key: str) -> dict[int, str]:
     return notes
 
 
+def _validated(value: Any, file: str, key: str) -> dict:
+    """The validation record (``data/checksums.py``): ``{schema: text, files: {name: text}}``."""
+    record = _mapping(value, file, key, ("schema", "files"))
+    files = record.get("files")
+    if not isinstance(record.get("schema"), str) or not isinstance(files, Mapping) or not all(
+            isinstance(name, str) and isinstance(digest, str) for name, digest in files.items()):
+        raise DatasetError(file, "expected {schema: text, files: {file name: checksum}}",
+                           column=key)
+    return record
+
+
 _CHECKS: dict[str, Callable[[Any, str, str], Any]] = {
     "name": _name,
     "area": _area,
@@ -168,6 +179,7 @@ _CHECKS: dict[str, Callable[[Any, str, str], Any]] = {
     "build_notes": _build_notes,
     "peer_group": _peer_group,
     "principle_notes": _principle_notes,
+    "validated": _validated,
 }
 
 
