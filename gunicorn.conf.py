@@ -5,7 +5,12 @@
 - ``kill -HUP <master>`` loads the dataset again (``on_reload``: a rebuilt one is served by new
   workers while the old ones finish their requests); a broken one is refused and the dataset
   already loaded stays in service.
-- Workers: ``WEB_CONCURRENCY``, else 2 per CPU + 1. Address: ``MARMOT_BIND`` (127.0.0.1:8050).
+- Workers: ``WEB_CONCURRENCY``, else one per CPU, each answering with 4 threads (``gthread``):
+  a thread waiting on a slow phone or network does not hold the worker, and the CPU-bound work
+  (callbacks) runs in as many processes as there are cores. Measured by
+  ``bench/bench_event.py`` (docs/deploy.md): on 2 cores, 5 sync workers queued requests behind
+  clients that were still reading; 2 x 4 threads answered the same event several times faster
+  with half the memory. Address: ``MARMOT_BIND`` (127.0.0.1:8050).
 - One JSON object per request on stdout (no query strings: they may carry sign-in codes).
 - Nothing in the home folder: heartbeat files in /dev/shm (or the temporary folder), and no
   control socket.
@@ -23,12 +28,13 @@ import gunicorn.http.wsgi
 from gunicorn.glogging import Logger
 
 bind = os.environ.get("MARMOT_BIND", "127.0.0.1:8050")
-workers = int(os.environ.get("WEB_CONCURRENCY", 2 * len(os.sched_getaffinity(0)) + 1))
-worker_class = "sync"
+workers = int(os.environ.get("WEB_CONCURRENCY", len(os.sched_getaffinity(0))))
+worker_class = "gthread"
+threads = 4
 preload_app = True
-timeout = 30  # a worker silent this long is killed and replaced
+timeout = 30  # a worker whose main loop is silent this long is killed and replaced
 graceful_timeout = 30  # on HUP or TERM, old workers finish their requests within this
-keepalive = 5  # seconds, behind a load balancer
+keepalive = 5  # seconds: a phone reuses its connections for a page's files and callbacks
 max_requests = 5000  # recycle workers now and then (jittered, so not all at once)
 max_requests_jitter = 500
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else tempfile.gettempdir()

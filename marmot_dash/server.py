@@ -12,9 +12,9 @@
 - ``werkzeug``'s ``ProxyFix`` when ``MARMOT_TRUSTED_PROXIES`` says how many proxies (a load
   balancer) sit in front, so ``X-Forwarded-Proto: https`` makes the request secure (HSTS).
 
-``warm(app)`` computes the indicator summaries synchronously; ``app.py`` calls it once the app is
-built, so under ``gunicorn --preload`` they are computed in the master, before any fork, and
-every worker shares them (no thread ever runs across a fork).
+``warm(app)`` computes the indicator summaries synchronously and completes Dash's set-up;
+``app.py`` calls it once the app is built, so under ``gunicorn --preload`` this happens in the
+master, before any fork, and every worker shares it (no thread ever runs across a fork).
 """
 
 from __future__ import annotations
@@ -87,8 +87,12 @@ def trusted_proxies() -> int:
 
 
 def warm(app: Dash) -> None:
-    """Compute the indicator summaries the overview needs before its first visitor asks."""
+    """Compute the indicator summaries the overview needs before its first visitor asks, and
+    let Dash finish setting itself up (it does so on the first request a process answers)."""
     summaries(app.server.extensions[EXTENSION_KEY].store)  # computed once and kept
+    # Dash's set-up registers the bundles it serves and is not thread-safe: a gthread worker's
+    # first requests, answered together, found none registered (404). Done once, before forking.
+    app.server.test_client().get("/healthz")
 
 
 def excerpt(value: object) -> str:
