@@ -9,8 +9,9 @@
   a thread waiting on a slow phone or network does not hold the worker, and the CPU-bound work
   (callbacks) runs in as many processes as there are cores. Measured by
   ``bench/bench_event.py`` (docs/deploy.md): on 2 cores, 5 sync workers queued requests behind
-  clients that were still reading; 2 x 4 threads answered the same event several times faster
-  with half the memory. Address: ``MARMOT_BIND`` (127.0.0.1:8050).
+  clients that were still reading; 2 x 4 threads answered the same event with a callback p95
+  3-17 times lower in back-to-back runs, in half the memory.
+- Address: ``MARMOT_BIND`` (127.0.0.1:8050).
 - One JSON object per request on stdout (no query strings: they may carry sign-in codes).
 - Nothing in the home folder: heartbeat files in /dev/shm (or the temporary folder), and no
   control socket.

@@ -1,6 +1,6 @@
 """Static files from memory, each compressed once: what every new phone at an event downloads.
 
-A first visit fetches ~26 files (plotly.js, MapLibre, React, Dash's bundles, ``assets/``).
+A first visit fetches 23 files (plotly.js, MapLibre, React, Dash's bundles, ``assets/``).
 flask-compress would compress each of them again on every request (Flask's static view streams,
 and streamed responses are compressed chunk by chunk, never cached). ``serve_static_from_memory``
 replaces the views of ``/assets/``, ``/_dash-component-suites/`` and ``/_favicon.ico``: a file is
