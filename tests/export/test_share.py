@@ -60,12 +60,14 @@ def test_the_public_url_comes_only_from_configuration(monkeypatch, value, expect
 def client(tmp_path_factory, demo_dataset_dir: Path):
     """The app over a copy of the demo dataset whose first indicator has a formula for a name."""
     from marmot_dash import create_app
+    from marmot_dash.data.dataset import validate_and_record
 
     data = tmp_path_factory.mktemp("hostile") / "dataset"
     shutil.copytree(demo_dataset_dir, data)
     catalogue = pd.read_csv(data / "indicators.csv", dtype=str, keep_default_na=False)
     catalogue.loc[0, "short_name"] = '=HYPERLINK("http://evil.example","x")'
     catalogue.to_csv(data / "indicators.csv", index=False)
+    validate_and_record(data)  # as a person does after editing a dataset by hand
     app = create_app(data)
     return app.server.test_client(), catalogue.loc[0, "indicator_id"]
 
