@@ -258,7 +258,7 @@ def deprivation_choices(store, indicator_id: str | None) -> list[str]:
 
 
 def cohort_breakdowns(store, indicator_id: str) -> list[str]:
-    """The cohort breakdowns (sex, age, ethnicity) the indicator has rows for."""
+    """The cohort breakdowns (sex, age, ethnicity, pupil group) the indicator has rows for."""
     present = set(store.cohorts(indicator_id)["breakdown"])
     return [breakdown for breakdown in COHORT_BREAKDOWNS if breakdown in present]
 
@@ -740,10 +740,18 @@ def _deprivation_view(store, indicator: Mapping, choice: str | None) -> ViewResu
 # Cohorts ---------------------------------------------------------------------------------------
 
 
+def no_cohorts_message(indicator: Mapping) -> str:
+    """The plain sentence for an indicator without cohort rows; pupil groups (free school
+    meals, looked after) are named only for an indicator of pupils."""
+    of_pupils = "pupil" in _text(indicator.get("name")).lower()
+    groups = "sex, age, ethnicity or pupil group" if of_pupils else "sex, age or ethnicity"
+    return f"No breakdown by {groups} is published for this indicator."
+
+
 def _cohorts_view(store, indicator: Mapping) -> ViewResult:
     rows = store.cohorts(indicator["indicator_id"])
     if rows.empty:
-        return _no_data("cohorts", indicator, "breakdown by sex, age or ethnicity")
+        return ViewResult(view="cohorts", message=no_cohorts_message(indicator))
     rows = _suppressed(store, rows)
     reference = reference_groups(rows)
     rows = _with_gaps_to_reference(rows, reference)
