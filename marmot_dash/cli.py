@@ -168,15 +168,25 @@ def fetch(
         help="An ONS Explore Local Statistics dataset to download (repeat for several), "
              "e.g. employment-rate.")] = None,
     fingertips: Annotated[bool, typer.Option(help="Download Fingertips indicators.")] = True,
+    nomis: Annotated[list[str] | None, typer.Option(
+        help="A Census 2021 table to download from Nomis for the small areas of "
+             "--small-areas (repeat for several), e.g. TS052 or NM_2070_1.")] = None,
+    small_areas: Annotated[Path | None, typer.Option(
+        help="A CSV with the authority's LSOA21CD (or MSOA21CD) codes, e.g. the build's "
+             "LSOA-to-ward lookup: the areas of the --nomis tables.")] = None,
 ) -> None:
-    """Download the catalogue's Fingertips indicators, ONS Explore Local Statistics datasets
-    and ONS boundaries for an authority."""
+    """Download the catalogue's Fingertips indicators, ONS Explore Local Statistics datasets,
+    Census 2021 tables from Nomis and ONS boundaries for an authority."""
     from marmot_dash.ingest.fetch import fetch as fetch_data
-    from marmot_dash.ingest.fetch import fetch_els
+    from marmot_dash.ingest.fetch import fetch_els, fetch_nomis
 
+    if nomis and small_areas is None:
+        raise UserError("--nomis needs --small-areas: a CSV listing the LSOA21CD (or "
+                        "MSOA21CD) codes to download")
     paths = fetch_data(area, out, boundaries=boundaries) if fingertips else []
     if els:
         paths.append(fetch_els(area, out, els))
+    paths += [fetch_nomis(area, out, table, small_areas) for table in nomis or []]
     for path in paths:
         typer.echo(f"wrote {path}")
 
