@@ -1,4 +1,5 @@
-"""File downloads served beside the pages: a chart's data as CSV and a principle's PDF report.
+"""File downloads served beside the pages: a chart's data as CSV and the PDF report of a principle
+or of a run sheet.
 
 ``register_downloads(server)`` adds the routes to the app's Flask server (``create_app`` calls
 it). Each reads the view state from its query string exactly as the principle page does
@@ -14,8 +15,9 @@ import threading
 import flask
 from werkzeug.utils import secure_filename
 
-from marmot_dash.app_state import get_store
+from marmot_dash.app_state import current_state, get_store
 from marmot_dash.components.chart_share import CHART_DATA_PATH, REPORT_PATH
+from marmot_dash.data.errors import DatasetError, UserError
 from marmot_dash.export.qr import public_link
 from marmot_dash.views import chart_csv, state_from_params, view_figure, view_href
 
@@ -26,6 +28,8 @@ def register_downloads(server: flask.Flask) -> None:
     """Add the CSV and PDF download routes to ``server``."""
     server.add_url_rule(f"{CHART_DATA_PATH}/<principle>.csv", "chart_data", chart_data)
     server.add_url_rule(f"{REPORT_PATH}/<principle>.pdf", "report_pdf", report_pdf)
+    server.add_url_rule(f"{REPORT_PATH}/event/<name>.pdf", "run_sheet_report_pdf",
+                        run_sheet_report_pdf)
 
 
 def _refuse(problem: str) -> flask.Response:
@@ -65,13 +69,30 @@ def chart_data(principle: str) -> flask.Response:
 
 def report_pdf(principle: str) -> flask.Response:
     """``/download/report/<n>.pdf``: the principle's A4 report, printed by Chromium."""
+    from marmot_dash.export.report import principle_report
+
+    try:
+        report = principle_report(get_store(), principle)
+    except UserError as error:
+        return _refuse(str(error))
+    return _printed(report)
+
+
+def run_sheet_report_pdf(name: str) -> flask.Response:
+    """``/download/report/event/<name>.pdf``: the run sheet's A4 report, printed by Chromium."""
+    from marmot_dash.export.report import run_sheet_report
+
+    try:
+        report = run_sheet_report(current_state().data_dir, name)
+    except (DatasetError, UserError) as error:
+        return _refuse(str(error))
+    return _printed(report)
+
+
+def _printed(report) -> flask.Response:
     from marmot_dash.export.report import report_bytes
 
-    store = get_store()
-    state = state_from_params(store, principle, {})
-    if state.problem:
-        return _refuse(state.problem)
     with _report_lock:
-        pdf = report_bytes(flask.current_app._get_current_object(), state.principle)
+        pdf = report_bytes(flask.current_app._get_current_object(), report)
     today = dt.date.today().isoformat()
-    return _attachment(pdf, f"principle-{state.principle}-report_{today}.pdf", "application/pdf")
+    return _attachment(pdf, f"{report.stem}_{today}.pdf", "application/pdf")
