@@ -17,7 +17,7 @@ from dash import ALL, Input, Output, State, ctx, dcc, html
 from marmot_dash.app_state import current_state
 from marmot_dash.components.chart_share import report_link
 from marmot_dash.components.deck_button import deck_button
-from marmot_dash.components.messages import not_found_message
+from marmot_dash.components.messages import run_sheet_message
 from marmot_dash.data.errors import DatasetError, UserError
 from marmot_dash.data.run_sheets import (
     MAX_HEADING,
@@ -74,9 +74,7 @@ def layout(name: str | None = None, **_query: str) -> html.Div | html.Section:
     try:
         sheet = load_run_sheet(state.data_dir, str(name))
     except DatasetError as error:
-        panel = not_found_message(str(error))
-        panel.children = [*panel.children, html.P(dcc.Link("All run sheets", href="/events"))]
-        return panel
+        return run_sheet_message(str(error))
     return html.Div(
         className="run-sheet-page",
         children=[

@@ -18,7 +18,7 @@ from dash import dcc, html
 from marmot_dash.app_state import current_state
 from marmot_dash.components.chart_share import report_link
 from marmot_dash.components.deck_button import deck_button
-from marmot_dash.components.messages import not_found_message
+from marmot_dash.components.messages import run_sheet_message
 from marmot_dash.components.present_slides import first_param
 from marmot_dash.components.present_stage import chart_stage, present_header, present_page
 from marmot_dash.data.errors import DatasetError
@@ -42,13 +42,13 @@ def layout(name: str | None = None, **query: str) -> html.Div | html.Section:
     try:
         sheet = load_run_sheet(state.data_dir, str(name))
     except DatasetError as error:
-        return problem_message(str(error), None)
+        return run_sheet_message(str(error), None)
     if not sheet.steps:
-        return problem_message(f"Run sheet '{sheet.name}' has no steps yet: add views to it "
+        return run_sheet_message(f"Run sheet '{sheet.name}' has no steps yet: add views to it "
                                "from a principle page.", sheet.name)
     requested = (first_param(query, "step") or "1").strip()
     if not (requested.isdigit() and 1 <= int(requested) <= len(sheet.steps)):
-        return problem_message(f"There is no step '{requested}' in run sheet '{sheet.name}'. "
+        return run_sheet_message(f"There is no step '{requested}' in run sheet '{sheet.name}'. "
                                f"Its steps are numbered 1 to {len(sheet.steps)}.", sheet.name)
     number = int(requested)
     step = sheet.steps[number - 1]
@@ -98,15 +98,6 @@ def step_stage(store, step: Step) -> html.Div:
             className="present-stage present-step-message",
         )
     return chart_stage(store, step.principle, step.indicator, step.view, result)
-
-
-def problem_message(problem: str, name: str | None) -> html.Section:
-    """A message for a run sheet or step that cannot be presented, with links back."""
-    panel = not_found_message(problem)
-    links = [html.P(dcc.Link("Edit this run sheet", href=f"/events/{name}"))] if name else []
-    panel.children = [*panel.children, *links,
-                      html.P(dcc.Link("All run sheets", href="/events"))]
-    return panel
 
 
 dash.register_page(

@@ -21,7 +21,7 @@ from dash import dcc, html
 from marmot_dash.app_state import current_state, get_store
 from marmot_dash.components.chart_share import report_link
 from marmot_dash.components.indicator_table import indicator_table
-from marmot_dash.components.messages import not_found_message
+from marmot_dash.components.messages import not_found_message, run_sheet_message
 from marmot_dash.components.themes_panel import themes_panel
 from marmot_dash.data.errors import DatasetError
 from marmot_dash.data.run_sheets import RunSheet, Step, load_run_sheet, step_problem
@@ -109,9 +109,7 @@ def event_layout(name: str | None = None, **_: str) -> html.Div | html.Section:
     try:
         sheet = load_run_sheet(state.data_dir, str(name))
     except DatasetError as error:
-        panel = not_found_message(str(error))
-        panel.children = [*panel.children, html.P(dcc.Link("All run sheets", href="/events"))]
-        return panel
+        return run_sheet_message(str(error))
     return run_sheet_report_tree(StoreKey(state.store), sheet, dt.date.today())
 
 

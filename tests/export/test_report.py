@@ -43,13 +43,17 @@ def _chart_titles(store, principle: int) -> list[str]:
             for figure, _ in report_charts(store, indicator_id)]
 
 
-@pytest.fixture(scope="module")
-def report(tmp_path_factory, demo_dataset_dir: Path) -> Path:
-    out = tmp_path_factory.mktemp("report") / "principle-1.pdf"
-    result = CliRunner().invoke(cli, ["report", "--principle", "1", "--out", str(out),
-                                      "--data", str(demo_dataset_dir)])
+def _printed(out: Path, *args: object) -> Path:
+    """``out`` written by ``marmot-dash report --out OUT ARGS``, which must succeed."""
+    result = CliRunner().invoke(cli, ["report", "--out", str(out), *map(str, args)])
     assert result.exit_code == 0, result.output
     return out
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory, demo_dataset_dir: Path) -> Path:
+    return _printed(tmp_path_factory.mktemp("report") / "principle-1.pdf", "--principle", 1,
+                    "--data", demo_dataset_dir)
 
 
 @needs_tools
@@ -126,11 +130,8 @@ def event_data(tmp_path_factory, demo_dataset_dir: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def run_sheet_report(tmp_path_factory, event_data: Path) -> Path:
-    out = tmp_path_factory.mktemp("event-report") / "board.pdf"
-    result = CliRunner().invoke(cli, ["report", "--run-sheet", "board", "--out", str(out),
-                                      "--data", str(event_data)])
-    assert result.exit_code == 0, result.output
-    return out
+    return _printed(tmp_path_factory.mktemp("event-report") / "board.pdf", "--run-sheet", "board",
+                    "--data", event_data)
 
 
 @needs_tools
