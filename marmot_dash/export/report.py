@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import hashlib
 import html
 import os
 import tempfile
@@ -57,11 +58,13 @@ FOOTER = ('<div style="font: 8pt Arial, sans-serif; color: #595959; width: 100%;
 
 @dataclass(frozen=True)
 class Report:
-    """A report to print: the app's page, the title in the page footers, the file's stem."""
+    """A report to print: the app's page, the title in the page footers, the file's stem and
+    (for a run sheet, whose file may change) a digest of what the page shows, for caches."""
 
     path: str
     title: str
     stem: str
+    contents: str = ""
 
 
 def printable(figures: Iterable[go.Figure]) -> list[go.Figure]:
@@ -102,7 +105,8 @@ def run_sheet_report(data_dir: str | Path, name: object) -> Report:
         raise UserError(f"Run sheet '{sheet.name}' has no steps yet: add views to it from a "
                         "principle page.")
     return Report(f"/report/event/{sheet.name}", f"{sheet.title} (run sheet report)",
-                  f"run-sheet-{sheet.name}-report")
+                  f"run-sheet-{sheet.name}-report",
+                  hashlib.sha256(repr(sheet).encode("utf-8")).hexdigest()[:32])
 
 
 def check_output(out: Path) -> Path:

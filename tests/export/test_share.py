@@ -94,6 +94,14 @@ def test_chart_csv_link_is_public_when_configured(client, monkeypatch) -> None:
     assert "Link,https://marmot.example.org/principle/1?" in body
 
 
+def test_chart_csv_of_a_deprivation_grouping_is_that_grouping(client) -> None:
+    test_client, indicator = client
+    body = test_client.get(f"/download/chart-data/1.csv?indicator={indicator}"
+                           "&view=deprivation&deprivation=national_quintile"
+                           ).get_data(as_text=True)
+    assert "quintile" in body.splitlines()[0] and "deprivation_decile" not in body
+
+
 @pytest.mark.parametrize(("query", "message"), [
     ("/9.csv", "There is no principle '9'. The principles are numbered 1 to 8."),
     ("/1.csv?view=maps", "There is no view 'maps'."),
