@@ -1,4 +1,4 @@
-"""The ``marmot-dash`` command: serve, demo, validate, build, fetch, export and deck.
+"""The ``marmot-dash`` command: serve, demo, validate, build, fetch, export, deck and report.
 
 User errors (bad files, unknown ids, missing folders, and what the operating system refuses: a
 full disk, a read-only folder, a path under a file) print one line to stderr and exit 1;
@@ -251,19 +251,33 @@ def deck(
 @cli.command()
 @user_errors
 def report(
-    principle: Annotated[int, typer.Option(help="The principle (1-8) to report on.")],
     out: Annotated[Path, typer.Option(help="The PDF file to write.")],
+    principle: Annotated[int | None, typer.Option(help="The principle (1-8) to report on.")]
+    = None,
+    run_sheet: Annotated[
+        str | None, typer.Option(help="The run sheet (DATA/events/NAME.yaml) to report on.")
+    ] = None,
     data: Annotated[Path, typer.Option(help="Dataset folder.")] = DEFAULT_DATA_DIR,
 ) -> None:
-    """Print a principle's A4 briefing (charts, text, themes, methods) to a PDF."""
+    """Print the A4 briefing (charts, text, themes, methods) of a principle or of an event run
+    sheet to a PDF."""
     from marmot_dash import create_app
     from marmot_dash.app_state import EXTENSION_KEY
-    from marmot_dash.export.report import check_output, write_report
+    from marmot_dash.export.report import (
+        check_output,
+        principle_report,
+        run_sheet_report,
+        write_report,
+    )
 
+    if (principle is None) == (run_sheet is None):
+        raise UserError("Give either --principle N or --run-sheet NAME.")
     check_output(out)
     app = create_app(data)
-    path = write_report(app.server, app.server.extensions[EXTENSION_KEY].store, principle, out)
-    typer.echo(f"Wrote the principle {principle} report to {path}")
+    chosen = (run_sheet_report(data, run_sheet) if run_sheet is not None
+              else principle_report(app.server.extensions[EXTENSION_KEY].store, principle))
+    path = write_report(app.server, chosen, out)
+    typer.echo(f"Wrote {chosen.title} to {path}")
 
 
 def main() -> None:

@@ -827,15 +827,22 @@ def _data_view(store, indicator: Mapping) -> ViewResult:
 
 
 def step_view(store, step: Step, *, copy: bool = True) -> ViewResult:
-    """The view a run-sheet step shows (its level, period and call-out choice included)."""
+    """The view a run-sheet step shows (its level, period, deprivation grouping and call-out
+    choice included); an unknown grouping is the result's ``message``, never a silent default."""
+    if step.deprivation is not None and step.deprivation not in DEPRIVATION_CHOICES:
+        return ViewResult(view=step.view, message=(
+            f"there is no deprivation grouping '{step.deprivation}'. The groupings are "
+            f"{', '.join(DEPRIVATION_CHOICES)}."))
     return view_figure(store, step.indicator, step.view, level=step.level, period=step.period,
-                       callouts=step.callouts, copy=copy)
+                       deprivation=step.deprivation, callouts=step.callouts, copy=copy)
 
 
 def step_state(step: Step) -> ViewState:
-    """The principle page's URL state of a run-sheet step."""
+    """The principle page's URL state of a run-sheet step (all of it: a QR code or link made
+    from it opens the very chart the step shows)."""
     return ViewState(principle=step.principle, indicator=step.indicator, view=step.view,
-                     level=step.level, period=step.period, callouts=step.callouts)
+                     level=step.level, period=step.period, deprivation=step.deprivation,
+                     callouts=step.callouts)
 
 
 def run_sheet_problems(store, sheet: RunSheet) -> list[str]:
