@@ -14,7 +14,7 @@ import threading
 import flask
 from werkzeug.utils import secure_filename
 
-from marmot_dash.app_state import get_store
+from marmot_dash.app_state import place_store
 from marmot_dash.components.chart_share import CHART_DATA_PATH, REPORT_PATH
 from marmot_dash.export.qr import public_link
 from marmot_dash.views import chart_csv, state_from_params, view_figure, view_href
@@ -23,9 +23,14 @@ _report_lock = threading.Lock()  # one report print at a time per process
 
 
 def register_downloads(server: flask.Flask) -> None:
-    """Add the CSV and PDF download routes to ``server``."""
+    """Add the CSV and PDF download routes to ``server``, for the primary place and, after
+    ``/<place>``, for each place."""
     server.add_url_rule(f"{CHART_DATA_PATH}/<principle>.csv", "chart_data", chart_data)
     server.add_url_rule(f"{REPORT_PATH}/<principle>.pdf", "report_pdf", report_pdf)
+    server.add_url_rule(f"/<place>{CHART_DATA_PATH}/<principle>.csv", "place_chart_data",
+                        chart_data)
+    server.add_url_rule(f"/<place>{REPORT_PATH}/<principle>.pdf", "place_report_pdf",
+                        report_pdf)
 
 
 def _refuse(problem: str) -> flask.Response:
@@ -39,11 +44,19 @@ def _attachment(body: str | bytes, filename: str, mimetype: str) -> flask.Respon
     return response
 
 
-def chart_data(principle: str) -> flask.Response:
-    """``/download/chart-data/<n>.csv?indicator=&view=&level=&period=&callouts=&chart=<k>``."""
-    store = get_store()
+def _not_found(place: str) -> flask.Response:
+    return flask.Response(f"There is no place '{place[:40]}' in this dataset.\n", status=404,
+                          mimetype="text/plain")
+
+
+def chart_data(principle: str, place: str | None = None) -> flask.Response:
+    """``[/<place>]/download/chart-data/<n>.csv?indicator=&view=&level=&period=&callouts=
+    &chart=<k>``."""
+    store = place_store(place)
+    if store is None:
+        return _not_found(place or "")
     params = flask.request.args.to_dict(flat=True)
-    state = state_from_params(store, principle, params)
+    state = state_from_params(store, principle, params, place=place)
     if state.problem:
         return _refuse(state.problem)
     result = view_figure(store, state.indicator, state.view, level=state.level,
@@ -59,19 +72,25 @@ def chart_data(principle: str) -> flask.Response:
     today = dt.date.today().isoformat()
     body = chart_csv(result, int(chart) - 1, link=public_link(path) or path, today=today)
     suffix = f"_{chart}" if count > 1 else ""
-    return _attachment(body, f"{state.indicator}_{state.view}{suffix}_{today}.csv",
+    name = f"{place}_" if place else ""
+    return _attachment(body, f"{name}{state.indicator}_{state.view}{suffix}_{today}.csv",
                        "text/csv")
 
 
-def report_pdf(principle: str) -> flask.Response:
-    """``/download/report/<n>.pdf``: the principle's A4 report, printed by Chromium."""
+def report_pdf(principle: str, place: str | None = None) -> flask.Response:
+    """``[/<place>]/download/report/<n>.pdf``: the principle's A4 report, printed by
+    Chromium."""
     from marmot_dash.export.report import report_bytes
 
-    store = get_store()
+    store = place_store(place)
+    if store is None:
+        return _not_found(place or "")
     state = state_from_params(store, principle, {})
     if state.problem:
         return _refuse(state.problem)
     with _report_lock:
-        pdf = report_bytes(flask.current_app._get_current_object(), state.principle)
+        pdf = report_bytes(flask.current_app._get_current_object(), state.principle, place)
     today = dt.date.today().isoformat()
-    return _attachment(pdf, f"principle-{state.principle}-report_{today}.pdf", "application/pdf")
+    name = f"{place}-" if place else ""
+    return _attachment(pdf, f"{name}principle-{state.principle}-report_{today}.pdf",
+                       "application/pdf")

@@ -15,10 +15,11 @@ from marmot_dash.export.qr import PUBLIC_URL_VARIABLE, public_link, qr_data_uri
 from marmot_dash.views import ViewState, view_href
 
 
-def slide_view_path(principle: int, slide: Slide, callouts: bool) -> str:
+def slide_view_path(principle: int, slide: Slide, callouts: bool, place: str | None = None
+                    ) -> str:
     """The principle-page address of a slide's chart (indicator, view and call-outs)."""
     return view_href(ViewState(principle=principle, indicator=slide.indicator_id,
-                               view=slide.view, callouts=callouts))
+                               view=slide.view, callouts=callouts, place=place))
 
 
 def qr_button() -> html.Button:
@@ -29,9 +30,10 @@ def qr_button() -> html.Button:
                           "aria-keyshortcuts": "q"})
 
 
-def qr_overlay(principle: int, slide: Slide, callouts: bool) -> html.Div:
+def qr_overlay(principle: int, slide: Slide, callouts: bool, place: str | None = None
+               ) -> html.Div:
     """The hidden overlay with the slide's QR code and address (or why there is none)."""
-    path = slide_view_path(principle, slide, callouts)
+    path = slide_view_path(principle, slide, callouts, place)
     link = public_link(path)
     if link:
         shown = [html.Img(src=qr_data_uri(link), alt=f"QR code for {link}", className="qr-code",

@@ -442,6 +442,11 @@ class Store:
         return place_list(self.dataset.meta)
 
     @property
+    def all_places(self) -> Store:
+        """The store of the whole dataset (every place); a place's view answers its store."""
+        return self
+
+    @property
     def is_multi_place(self) -> bool:
         """True when the dataset holds several places (``/`` then lists them)."""
         return len(self.places) > 1
@@ -530,6 +535,11 @@ class PlaceView(Store):
     def places(self) -> list[dict]:
         """The dataset's places (as the store's)."""
         return self.base.places
+
+    @property
+    def all_places(self) -> Store:
+        """The store of the whole dataset."""
+        return self.base
 
     def place(self, code: str | None = None) -> Store:
         """Another place of the same dataset (``Store.place``)."""

@@ -109,11 +109,13 @@ def write_report(app: flask.Flask, store, principle: object, out: Path) -> Path:
     return out
 
 
-def report_bytes(app: flask.Flask, principle: int) -> bytes:
-    """The PDF of ``/report/<principle>`` of ``app``, served on loopback while it prints."""
+def report_bytes(app: flask.Flask, principle: int, place: str | None = None) -> bytes:
+    """The PDF of ``[/<place>]/report/<principle>`` of ``app``, served on loopback while it
+    prints."""
+    prefix = f"/{place}" if place else ""
     with serve_on_loopback(app) as base_url, ThreadPoolExecutor(1) as thread:
         # its own thread and event loop: the caller's thread may be running one already
-        printing = print_pdf(f"{base_url}/report/{principle}",
+        printing = print_pdf(f"{base_url}{prefix}/report/{principle}",
                              footer_title=f"Principle {principle} report")
         return thread.submit(asyncio.run, printing).result()
 

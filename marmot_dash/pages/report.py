@@ -16,14 +16,14 @@ import dash
 from dash import dcc, html
 from dash.development.base_component import Component
 
-from marmot_dash.app_state import get_store
+from marmot_dash.app_state import place_store
 from marmot_dash.components.chart_share import report_link
 from marmot_dash.components.indicator_table import indicator_table
-from marmot_dash.components.messages import not_found_message
+from marmot_dash.components.messages import not_found_message, unknown_place_message
 from marmot_dash.components.themes_panel import themes_panel
 from marmot_dash.data.summaries import principle_scorecard, summaries
 from marmot_dash.export.report import report_charts
-from marmot_dash.views import StoreKey, figure_marks, state_from_params
+from marmot_dash.views import StoreKey, figure_marks, place_prefix, state_from_params
 
 # A4 less the page margins (share.css @page) at 96 px per inch: 182 mm wide.
 CHART_WIDTH = 680
@@ -48,20 +48,27 @@ def title(principle: str | None = None, **_: str) -> str:
     return f"Principle {principle} report · Marmot indicators"
 
 
-def layout(principle: str | None = None, **_: str) -> html.Div:
-    """The report of the principle in the URL (a message with links back if there is none)."""
-    store = get_store()
+def layout(principle: str | None = None, place: str | None = None, **_: str
+           ) -> html.Div | html.Section:
+    """The report of the place and principle in the URL (a message with links back if there is
+    none)."""
+    store = place_store(place)
+    if store is None:
+        return unknown_place_message(place)
     state = state_from_params(store, principle, {})
     if state.problem:
         return not_found_message(state.problem)
-    return report_tree(StoreKey(store), state.principle, dt.date.today())
+    return report_tree(StoreKey(store), state.principle, dt.date.today(), place)
 
 
 @functools.lru_cache(maxsize=16)
-def report_tree(key: StoreKey, principle: int, today: dt.date) -> html.Div:
-    """The whole report (cached per dataset, principle and day)."""
+def report_tree(key: StoreKey, principle: int, today: dt.date, place: str | None = None
+                ) -> html.Div:
+    """The whole report (cached per place, principle and day; links keep ``place``)."""
     store = key.store
-    row = store.principle(principle)
+    heading = f"Principle {principle}: {store.principle(principle)['title']}"
+    if store.is_multi_place:
+        heading = f"{store.area_name} · {heading}"
     indicators = store.indicators(principle=principle)
     sections = [_indicator_section(store, principle, indicator)
                 for indicator in indicators.to_dict("records")]
@@ -72,7 +79,7 @@ def report_tree(key: StoreKey, principle: int, today: dt.date) -> html.Div:
     return html.Div(
         className="report-page", id="report-page", **{"data-principle": str(principle)},
         children=[
-            html.H1(f"Principle {principle}: {row['title']}", id="report-title"),
+            html.H1(heading, id="report-title"),
             html.P(f"Briefing from the {store.meta.get('name', 'dataset')} dashboard, "
                    f"{today:%d %B %Y}.", className="report-date"),
             _status(store),
@@ -84,14 +91,14 @@ def report_tree(key: StoreKey, principle: int, today: dt.date) -> html.Div:
                           html.P(summary_words(store, principle))]),
             html.Section([html.H2("Indicators", id="report-indicators"),
                           indicator_table(indicators, _rows(store, indicators),
-                                          href_for=lambda i: f"/principle/{principle}"
-                                                             f"?indicator={i}")],
+                                          href_for=lambda i: f"{place_prefix(place)}/principle/"
+                                                             f"{principle}?indicator={i}")],
                          className="report-section"),
             *sections,
             html.Section(_opened(themes_panel(store.themes or [], principle)),
                          className="report-section", id="report-themes"),
             _methods(store),
-            html.P(report_link(principle)),
+            html.P(report_link(principle, place)),
         ],
     )
 
@@ -184,5 +191,10 @@ dash.register_page(
     name="Report",
     layout=layout,
 )
-
-
+dash.register_page(
+    f"{__name__}_place",
+    path_template="/<place>/report/<principle>",
+    title=title,
+    name="Report of a place",
+    layout=layout,
+)
