@@ -6,15 +6,18 @@ ranked (``data.comparisons.place_comparison``). ``place`` marks a place's row; w
 
 from __future__ import annotations
 
+import functools
+
 import dash
 import pandas as pd
 from dash import dcc, html
 
 from marmot_dash.app_state import get_store
+from marmot_dash.components.json_tree import json_tree
 from marmot_dash.components.messages import not_found_message, unknown_place_message
 from marmot_dash.components.places import compare_href, comparison_table
 from marmot_dash.data.comparisons import england_code, place_comparison
-from marmot_dash.views import ViewState, view_href
+from marmot_dash.views import StoreKey, ViewState, view_href
 
 SIMILAR = "similar"
 
@@ -24,7 +27,7 @@ def title(indicator: str | None = None, **_: str) -> str:
     return f"Compare places: {indicator} · Marmot indicators"
 
 
-def layout(indicator: str | None = None, **query: str) -> html.Div | html.Section:
+def layout(indicator: str | None = None, **query: str) -> html.Section | dict:
     """The comparison table of the indicator in the URL (a message with links if it is bad)."""
     store = get_store()
     if not store.is_multi_place:
@@ -35,22 +38,32 @@ def layout(indicator: str | None = None, **query: str) -> html.Div | html.Sectio
     except KeyError:
         return _unknown_indicator(store, indicator)
     place = _query(query, "place")
-    group = _query(query, "group") == SIMILAR
     if place is not None:
         try:
-            own = store.place(place)
+            store.place(place)
         except KeyError:
             return unknown_place_message(place)
-    table = place_comparison(store, row["indicator_id"])
+    return comparison_page(StoreKey(store), row["indicator_id"], place,
+                           _query(query, "group") == SIMILAR)
+
+
+@functools.lru_cache(maxsize=64)
+def comparison_page(key: StoreKey, indicator_id: str, place: str | None, group: bool) -> dict:
+    """The page of one indicator (cached per dataset, indicator, place and grouping)."""
+    store = key.store
+    row = store.indicator(indicator_id)
+    own = store.place(place) if place is not None else None
+    group = group and own is not None
+    table = place_comparison(store, indicator_id)
     note = None
-    if place is not None and group:
+    if group:
         members = [m["code"] for m in (own.peer_group or {"members": []})["members"]]
         table = table[table["area_code"].isin([place, *members])]
         note = html.P((own.peer_group or {}).get("description", ""), id="compare-group-note",
                       className="muted")
     table = table.sort_values(["rank", "area_name"], na_position="last")
     name = row.get("short_name") or row.get("name")
-    return html.Div(
+    return json_tree(html.Div(
         className="compare-page",
         children=[
             html.H1(f"{name}: every place" if not group else
@@ -60,8 +73,7 @@ def layout(indicator: str | None = None, **query: str) -> html.Div | html.Sectio
                    "trend and its change since the baseline; ranked 1 = best"
                    + (" (highest first: this indicator is not judged better or worse)."
                       if row["polarity"] == "no_judgement" else "."), className="lead"),
-            html.P(_choices(row["indicator_id"], place, group, own if place else None),
-                   className="compare-choices"),
+            html.P(_choices(indicator_id, place, group, own), className="compare-choices"),
             note,
             html.Div(comparison_table(table, row, england=_england(store, row["indicator_id"]),
                                       href_for=lambda code: _place_href(row, code),
@@ -69,7 +81,7 @@ def layout(indicator: str | None = None, **query: str) -> html.Div | html.Sectio
                      className="table-scroll", tabIndex=0, role="region",
                      **{"aria-label": "Places compared"}),
         ],
-    )
+    ))
 
 
 def _query(query: dict, key: str) -> str | None:

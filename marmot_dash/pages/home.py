@@ -4,23 +4,26 @@ a dataset of several places ``/`` lists the places with their headline counts an
 
 from __future__ import annotations
 
+import functools
+
 import dash
 from dash import html
 
 from marmot_dash.app_state import get_store, place_store
+from marmot_dash.components.json_tree import json_tree
 from marmot_dash.components.messages import unknown_place_message
 from marmot_dash.components.places import place_bar, places_table
 from marmot_dash.components.tiles import principle_tile, scorecard_key
 from marmot_dash.data.comparisons import place_scorecards
 from marmot_dash.data.summaries import principle_scorecard, summaries
-from marmot_dash.views import place_prefix
+from marmot_dash.views import StoreKey, place_prefix
 
 
-def layout(**_query: str) -> html.Div:
+def layout(**_query: str) -> html.Div | dict:
     """The list of places (several), else the overview of the one place."""
     store = get_store()
     if store.is_multi_place:
-        return places_overview(store)
+        return places_overview(StoreKey(store))
     return place_overview(store, None)
 
 
@@ -57,10 +60,13 @@ def place_overview(store, place: str | None) -> html.Div:
     )
 
 
-def places_overview(store) -> html.Div:
-    """Every place of the dataset with its headline counts, each linking to its overview."""
+@functools.lru_cache(maxsize=4)
+def places_overview(key: StoreKey) -> dict:
+    """Every place of the dataset with its headline counts, each linking to its overview
+    (cached per dataset: 150 places make a 150 KB table)."""
+    store = key.store
     name = str(store.meta.get("name") or "This dataset")
-    return html.Div(
+    return json_tree(html.Div(
         className="overview places-overview",
         children=[
             html.H1(f"{name}: {len(store.places)} places"),
@@ -73,7 +79,7 @@ def places_overview(store) -> html.Div:
             html.Div(places_table(place_scorecards(store)), className="table-scroll",
                      tabIndex=0, role="region", **{"aria-label": "Places table"}),
         ],
-    )
+    ))
 
 
 def title(place: str | None = None, **_: str) -> str:

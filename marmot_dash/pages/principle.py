@@ -17,12 +17,12 @@ from dataclasses import replace
 
 import dash
 from dash import Input, Output, State, dcc, html
-from dash.development.base_component import Component
 
 from marmot_dash.app_state import place_store
 from marmot_dash.components.chart_share import report_link
 from marmot_dash.components.deck_button import deck_button
 from marmot_dash.components.indicator_table import indicator_table
+from marmot_dash.components.json_tree import json_tree
 from marmot_dash.components.messages import not_found_message, unknown_place_message
 from marmot_dash.components.places import compare_href, place_bar
 from marmot_dash.components.run_sheet_controls import run_sheet_controls
@@ -202,23 +202,6 @@ def indicator_views(key: StoreKey, state: ViewState, today: dt.date) -> dict:
             view_body(result, state, indicator, today, about=about),
         ],
     ))
-
-
-def json_tree(node: object) -> object:
-    """A component tree as the plain dicts Dash sends (``{type, namespace, props}``).
-
-    The cached page sections are kept in this form: Dash serialises plain dicts several times
-    faster than component objects, and the browser receives exactly the same JSON.
-    """
-    if isinstance(node, Component):
-        tree = node.to_plotly_json()
-        tree["props"] = {key: json_tree(value) for key, value in tree["props"].items()}
-        return tree
-    if isinstance(node, list | tuple):
-        return [json_tree(item) for item in node]
-    if isinstance(node, dict):
-        return {key: json_tree(value) for key, value in node.items()}
-    return node
 
 
 def problem_message(store, state: ViewState) -> html.Section:
