@@ -194,3 +194,19 @@ def test_demo_refuses_a_bad_scale_in_one_line(tmp_path: Path, args, words) -> No
     result = CliRunner().invoke(cli, ["demo", "--out", str(tmp_path / "x"), *args])
     assert result.exit_code != 0
     assert words in result.output and "Traceback" not in result.output
+
+
+def test_a_places_deck_is_made_from_its_store(places_dir: Path) -> None:
+    from marmot_dash.app_state import AppState
+    from marmot_dash.components.deck_button import requested_deck, requested_store
+    from marmot_dash.data import Store
+    from marmot_dash.data.errors import UserError
+
+    dataset = load_dataset(places_dir)
+    state = AppState(places_dir, dataset, Store(dataset).place())
+    source = {"principle": 6, "place": SECOND}
+    assert requested_store(state, source).area_code == SECOND
+    assert requested_store(state, {"principle": 6, "place": None}) is state.store
+    assert requested_deck(state, source).steps
+    with pytest.raises(UserError, match="no place 'X1'"):
+        requested_deck(state, {"principle": 6, "place": "X1"})
