@@ -19,31 +19,34 @@ from marmot_dash.data.summaries import principle_scorecard, summaries
 from marmot_dash.views import StoreKey, place_prefix
 
 
-def layout(**_query: str) -> html.Div | dict:
+def layout(**_query: str) -> dict:
     """The list of places (several), else the overview of the one place."""
     store = get_store()
     if store.is_multi_place:
         return places_overview(StoreKey(store))
-    return place_overview(store, None)
+    return place_overview(StoreKey(store), None)
 
 
-def place_layout(place: str | None = None, **_query: str) -> html.Div | html.Section:
+def place_layout(place: str | None = None, **_query: str) -> html.Section | dict:
     """``/<place>``: the overview of one place (a message with links back if there is none)."""
     store = place_store(place)
     if store is None:
         return unknown_place_message(place)
-    return place_overview(store, place)
+    return place_overview(StoreKey(store), place)
 
 
-def place_overview(store, place: str | None) -> html.Div:
-    """Eight tiles in principle order, with how to read them; links keep ``place``."""
+@functools.lru_cache(maxsize=64)
+def place_overview(key: StoreKey, place: str | None) -> dict:
+    """Eight tiles in principle order, with how to read them; links keep ``place`` (cached per
+    place)."""
+    store = key.store
     scorecards = principle_scorecard(summaries(store)).to_dict("records")
     counts = {int(card["principle"]): card for card in scorecards}
     tiles = [
         principle_tile(principle, counts[int(principle["id"])], place_prefix(place))
         for principle in store.principles().to_dict("records")
     ]
-    return html.Div(
+    return json_tree(html.Div(
         className="overview",
         children=[
             place_bar(store, place),
@@ -57,7 +60,7 @@ def place_overview(store, place: str | None) -> html.Div:
             scorecard_key(),
             html.Ul(tiles, className="tiles", **{"aria-label": "The eight principles"}),
         ],
-    )
+    ))
 
 
 @functools.lru_cache(maxsize=4)
