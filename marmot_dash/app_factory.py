@@ -17,9 +17,10 @@ import dash
 import flask
 from dash import Dash, _callback, callback_context, html, set_props
 
+from marmot_dash import cache
 from marmot_dash.app_state import AppState, current_state, install
 from marmot_dash.auth import setup_auth
-from marmot_dash.background import background_manager
+from marmot_dash.background import JobQueueDown, background_manager
 from marmot_dash.components.banner import illustrative_banner
 from marmot_dash.components.footer import site_footer
 from marmot_dash.components.header import (
@@ -97,7 +98,8 @@ def create_app(data_dir: str | Path) -> Dash:
         update_title=None,
         compress=True,  # flask-compress: plotly.js and the bundles travel zstd/br/gzip-encoded
         on_error=_show_callback_error,
-        background_callback_manager=background_manager(data_dir),  # decks, reports: own processes
+        # decks: own processes, or Celery workers with REDIS_URL (marmot_dash/background.py)
+        background_callback_manager=background_manager(data_dir),
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     app.index_string = INDEX_STRING
@@ -109,6 +111,7 @@ def create_app(data_dir: str | Path) -> Dash:
     app.layout = shell_layout
     register_nav_callbacks(app)
     register_downloads(app.server)
+    cache.configure(app.server)  # views and downloads shared through Redis with REDIS_URL
     _adopt_callbacks(app)
     app.server.register_error_handler(500, _server_error)
     add_security_headers(app)
@@ -148,11 +151,18 @@ def _show_callback_error(error: Exception) -> list | None:
     """Log a failing callback and tell the user in words, never with a traceback.
 
     When the page itself failed to render, the page becomes an error message; otherwise the
-    failing callback's outputs are left unchanged and a message appears above the page.
+    failing callback's outputs are left unchanged and a message appears above the page. A
+    background job the queue could not take (``JobQueueDown``, logged where it happened) is told
+    in the job's status line: its ``<name>-status`` output's children.
     """
+    listed = callback_context.outputs_list
+    outputs = listed if isinstance(listed, list) else [listed]
+    if isinstance(error, JobQueueDown):
+        told = [str(error) if isinstance(output, dict) and output.get("property") == "children"
+                and str(output.get("id")).endswith("-status") else dash.no_update
+                for output in outputs]
+        return told if isinstance(listed, list) else told[0]
     log.error("Callback failed", exc_info=error)
-    outputs = callback_context.outputs_list
-    outputs = outputs if isinstance(outputs, list) else [outputs]
     if any(isinstance(output, dict) and output.get("id") == PAGE_CONTENT_ID for output in outputs):
         return [error_message(), {"title": "Something went wrong · " + APP_TITLE}]
     set_props(APP_ERROR_ID, app_error_props())

@@ -1,5 +1,8 @@
 """File downloads served beside the pages: a chart's data as CSV and a principle's PDF report.
 
+Both go through ``marmot_dash.cache`` (shared between machines with ``REDIS_URL``), keyed by the
+dataset's build, the request and the day (the files carry the date).
+
 ``register_downloads(server)`` adds the routes to the app's Flask server (``create_app`` calls
 it). Each reads the view state from its query string exactly as the principle page does
 (``views.state_from_params``), so a bad request gets the page's one-line message, as plain
@@ -14,6 +17,7 @@ import threading
 import flask
 from werkzeug.utils import secure_filename
 
+from marmot_dash import cache
 from marmot_dash.app_state import place_store
 from marmot_dash.components.chart_share import CHART_DATA_PATH, REPORT_PATH
 from marmot_dash.export.qr import public_link
@@ -59,22 +63,37 @@ def chart_data(principle: str, place: str | None = None) -> flask.Response:
     state = state_from_params(store, principle, params, place=place)
     if state.problem:
         return _refuse(state.problem)
+    chart = params.get("chart", "1").strip()[:20]
+    path = view_href(state)
+    link = public_link(path) or path
+    today = dt.date.today().isoformat()
+    try:
+        filename, body = cache.remember(
+            "chart-csv", store, (state, chart, link, today),
+            lambda: _chart_csv(store, state, chart, link, today))
+    except _Refused as refused:
+        return _refuse(str(refused))
+    return _attachment(body, filename, "text/csv")
+
+
+class _Refused(ValueError):
+    """A request for a chart the view does not have (never cached)."""
+
+
+def _chart_csv(store, state, chart: str, link: str, today: str) -> list[str]:
+    """The file name and the CSV of chart ``chart`` (numbered from 1) of the view ``state``."""
     result = view_figure(store, state.indicator, state.view, level=state.level,
                          period=state.period, callouts=state.callouts, copy=False)
     count = len(result.figures)
-    chart = params.get("chart", "1").strip()
     if not (chart.isdigit() and 1 <= int(chart) <= count):
         if not count:
-            return _refuse(f"The {state.view} view has no chart; its data is on the page.")
-        return _refuse(f"There is no chart '{chart[:20]}' in this view: it has {count} "
+            raise _Refused(f"The {state.view} view has no chart; its data is on the page.")
+        raise _Refused(f"There is no chart '{chart}' in this view: it has {count} "
                        f"chart{'s' if count != 1 else ''}, numbered from 1.")
-    path = view_href(state)
-    today = dt.date.today().isoformat()
-    body = chart_csv(result, int(chart) - 1, link=public_link(path) or path, today=today)
     suffix = f"_{chart}" if count > 1 else ""
-    name = f"{place}_" if place else ""
-    return _attachment(body, f"{name}{state.indicator}_{state.view}{suffix}_{today}.csv",
-                       "text/csv")
+    name = f"{state.place}_" if state.place else ""
+    return [f"{name}{state.indicator}_{state.view}{suffix}_{today}.csv",
+            chart_csv(result, int(chart) - 1, link=link, today=today)]
 
 
 def report_pdf(principle: str, place: str | None = None) -> flask.Response:
@@ -88,9 +107,14 @@ def report_pdf(principle: str, place: str | None = None) -> flask.Response:
     state = state_from_params(store, principle, {})
     if state.problem:
         return _refuse(state.problem)
-    with _report_lock:
-        pdf = report_bytes(flask.current_app._get_current_object(), state.principle, place)
+    app = flask.current_app._get_current_object()
     today = dt.date.today().isoformat()
+
+    def make() -> bytes:
+        with _report_lock:
+            return report_bytes(app, state.principle, place)
+
+    pdf = cache.remember("report-pdf", store, (state.principle, place, today), make, cache.BYTES)
     name = f"{place}-" if place else ""
     return _attachment(pdf, f"{name}principle-{state.principle}-report_{today}.pdf",
                        "application/pdf")

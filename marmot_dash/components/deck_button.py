@@ -2,17 +2,21 @@
 
 On a principle page and its presentation the deck is the principle's; on a run sheet's pages
 it is the run sheet's. The deck is built by ``export.deck`` in a Dash background callback (its
-own process, see ``marmot_dash.background``), with a progress bar, and then downloaded. What to
-build comes from the page as ``{"principle": n}`` or ``{"run_sheet": name}`` and is checked
-again in the job, as anything from a browser must be.
+own process, or a Celery worker: see ``marmot_dash.background``), with a progress bar, and then
+downloaded; a finished deck is kept in ``marmot_dash.cache``. What to build comes from the page
+as ``{"principle": n}`` or ``{"run_sheet": name}`` and is checked again in the job, as anything
+from a browser must be.
 """
 
 from __future__ import annotations
+
+import datetime as dt
 
 import dash
 from dash import Input, Output, State, dcc, html
 from dash.exceptions import PreventUpdate
 
+from marmot_dash import cache
 from marmot_dash.app_state import current_state
 from marmot_dash.data.errors import DatasetError, UserError
 from marmot_dash.data.run_sheets import load_run_sheet
@@ -90,8 +94,13 @@ def make_deck(set_progress, n_clicks: int, source: object) -> tuple:
     state = current_state()
     try:
         deck = requested_deck(state, source)
-        data = build_deck(requested_store(state, source), deck,
-                          progress=lambda done, total, what: set_progress((done, total, what)))
+        store = requested_store(state, source)
+        # a deck made today for the same build and steps, on any machine, is fetched, not redrawn
+        data = cache.remember(
+            "deck", store, (deck, dt.date.today()),
+            lambda: build_deck(store, deck, progress=lambda done, total, what:
+                               set_progress((done, total, what))),
+            cache.BYTES)
     except (DatasetError, UserError, ExportError) as error:
         return dash.no_update, f"The slides could not be made: {error}"
     finally:

@@ -18,6 +18,7 @@ from dataclasses import replace
 import dash
 from dash import Input, Output, State, dcc, html
 
+from marmot_dash import cache
 from marmot_dash.app_state import place_store
 from marmot_dash.components.chart_share import report_link
 from marmot_dash.components.deck_button import deck_button
@@ -164,10 +165,10 @@ def indicators_section(key: StoreKey, state: ViewState) -> dict:
     ))
 
 
-@functools.lru_cache(maxsize=256)
+@cache.memoize("view", maxsize=256)
 def indicator_views(key: StoreKey, state: ViewState, today: dt.date) -> dict:
     """The chosen indicator's tabs, controls and the open view (cached per state and day: the
-    PNG file names carry the date)."""
+    PNG file names carry the date; shared between machines with ``REDIS_URL``)."""
     store = key.store
     indicator = store.indicator(state.indicator)
     result = view_figure(store, state.indicator, state.view, level=state.level,
@@ -274,7 +275,7 @@ def download_csv(n_clicks: int, pathname: str, search: str) -> dict:
                            type="text/csv")
 
 
-@functools.lru_cache(maxsize=16)
+@cache.memoize("indicator-csv", maxsize=16)
 def indicator_csv(key: StoreKey, indicator_id: str) -> str:
     """The CSV of an indicator's data view (cached: England-wide it is ~1 MB to write)."""
     return table_to_csv(view_figure(key.store, indicator_id, "data", copy=False).table)

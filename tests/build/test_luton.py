@@ -8,10 +8,10 @@ import pandas as pd
 import pytest
 import shapely
 import yaml
-from conftest import REPO_ROOT, shared_path
 
 from marmot_dash.data import load_dataset
 from marmot_dash.ingest.build import build_dataset, load_geography
+from tests.conftest import REPO_ROOT, shared_path
 
 EXAMPLES = REPO_ROOT / "examples" / "luton"
 PATTERNS = {

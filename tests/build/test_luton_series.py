@@ -9,11 +9,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import REPO_ROOT, shared_path
 
 from marmot_dash.data import load_dataset
 from marmot_dash.ingest.build import build_dataset
 from marmot_dash.ingest.sources.periods import parse_period
+from tests.conftest import REPO_ROOT, shared_path
 
 LUTON, ENGLAND, REGION = "E06000032", "E92000001", "E12000006"
 ELS_FILE = "ons_els/els_luton_eoe_england_timeseries.csv"

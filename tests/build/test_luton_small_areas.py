@@ -9,12 +9,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import REPO_ROOT, shared_path
 
 from marmot_dash.data import Store, load_dataset
 from marmot_dash.data.summaries import summary
 from marmot_dash.ingest.build import build_dataset
 from marmot_dash.stats import inequality
+from tests.conftest import REPO_ROOT, shared_path
 
 SOURCES = REPO_ROOT / "examples" / "luton" / "sources.yaml"
 LUTON = "E06000032"
