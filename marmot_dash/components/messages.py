@@ -1,4 +1,4 @@
-"""Messages in place of a page: not found, and something went wrong."""
+"""Messages in place of a page: not found (a page, a run sheet), and something went wrong."""
 
 from __future__ import annotations
 
@@ -23,6 +23,16 @@ def not_found_message(detail: str | None = None) -> html.Section:
             ),
         ],
     )
+
+
+def run_sheet_message(problem: str, name: str | None = None) -> html.Section:
+    """A "not found" panel for a run sheet (or a step of it) that cannot be shown, with links
+    to edit it (when ``name`` is given) and to all run sheets."""
+    panel = not_found_message(problem)
+    links = [html.P(dcc.Link("Edit this run sheet", href=f"/events/{name}"))] if name else []
+    panel.children = [*panel.children, *links,
+                      html.P(dcc.Link("All run sheets", href="/events"))]
+    return panel
 
 
 def error_message() -> html.Section:

@@ -29,7 +29,7 @@ import pyarrow.parquet as pq
 import yaml
 from pandera.errors import SchemaError, SchemaErrors
 
-from marmot_dash.data import limits, schema
+from marmot_dash.data import checksums, limits, schema
 from marmot_dash.data.errors import DatasetError
 from marmot_dash.data.meta import parse_meta
 from marmot_dash.data.places import area_places, place_list, small_area_rows
@@ -429,14 +429,28 @@ def _read_yaml(directory: Path, file: str) -> Any:
 
 def _read_parquet(directory: Path, file: str, max_rows: int, variable: str | None = None
                   ) -> pd.DataFrame:
-    """A Parquet table of at most ``max_rows`` rows (counted from its footer before reading)."""
+    """A Parquet table of at most ``max_rows`` rows (counted from its footer before reading) as
+    a DataFrame: dictionary columns become categoricals; each Arrow column is freed once
+    converted (``self_destruct``) and not copied into 2-D blocks, so loading peaks at little
+    more than the frame itself."""
     path = limits.check_file(directory, file, limits.MAX_FILE_BYTES[file])
     try:
         limits.check_rows(pq.ParquetFile(path).metadata.num_rows, max_rows, file,
                           variable=variable)
-        return pq.read_table(path).to_pandas()
+        table = pq.read_table(path, memory_map=True)
+        frame = table.to_pandas(split_blocks=True, self_destruct=True)
     except (OSError, pyarrow_lib.ArrowException) as error:
         raise DatasetError(file, f"cannot read Parquet: {error}") from error
+    pyarrow_lib.default_memory_pool().release_unused()  # Arrow's freed pages back to the system
+    return frame
+
+
+def _read_csv_text(path: Path, file: str) -> pd.DataFrame:
+    """A CSV file with every cell as text (empty cells missing)."""
+    try:
+        return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError) as error:
+        raise DatasetError(file, f"cannot read CSV: {error}") from error
 
 
 def _read_meta(directory: Path) -> dict:
@@ -466,18 +480,21 @@ def _read_principles(directory: Path) -> pd.DataFrame:
     return frame.sort_values("id", ignore_index=True)
 
 
-def _read_indicators(directory: Path) -> pd.DataFrame:
+def _indicators_text(directory: Path) -> pd.DataFrame:
+    """indicators.csv as text, within the limits (an older file without ``publisher`` gets an
+    empty one)."""
     file = schema.INDICATORS_FILE
-    path = limits.check_file(directory, file, limits.MAX_FILE_BYTES[file])
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError) as error:
-        raise DatasetError(file, f"cannot read CSV: {error}") from error
+    frame = _read_csv_text(limits.check_file(directory, file, limits.MAX_FILE_BYTES[file]), file)
     limits.check_rows(len(frame), limits.MAX_INDICATORS, file)
     if "publisher" not in frame:  # datasets built before the column existed
         frame["publisher"] = pd.Series(pd.NA, index=frame.index, dtype="str")
-    _missing_columns(frame, schema.INDICATOR_COLUMNS, file)
-    return _validate(frame, indicators_schema(), file, row_offset=2)
+    return frame
+
+
+def _read_indicators(directory: Path) -> pd.DataFrame:
+    frame = _indicators_text(directory)
+    _missing_columns(frame, schema.INDICATOR_COLUMNS, schema.INDICATORS_FILE)
+    return _validate(frame, indicators_schema(), schema.INDICATORS_FILE, row_offset=2)
 
 
 def _read_areas(directory: Path) -> pd.DataFrame:
@@ -605,6 +622,74 @@ def _read_themes(directory: Path) -> tuple[Any, Any]:
                                   name=file)
 
 
+# --- a dataset validated at build time: checksums and column types only --------------------------
+
+
+def _read_recorded(
+    directory: Path,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame, dict[str, dict]]:
+    """Principles, indicators, areas, values and geo of a dataset whose checksums match its
+    validation record: the same frames as the full validation, without its row checks."""
+    file = schema.PRINCIPLES_FILE
+    items = _read_yaml(directory, file)
+    principles = pd.DataFrame(items if isinstance(items, list) else [])
+    _missing_columns(principles, ("id", "short_name", "title", "colour"), file)
+    principles = _cast(principles, principles_schema()).sort_values("id", ignore_index=True)
+    indicators = _indicators_text(directory)
+    _missing_columns(indicators, schema.INDICATOR_COLUMNS, schema.INDICATORS_FILE)
+    indicators = _coerce(indicators, indicators_schema())
+    areas = _read_typed_parquet(directory, schema.AREAS_FILE, areas_schema(), limits.MAX_AREAS)
+    values = _read_typed_parquet(directory, schema.VALUES_FILE, values_schema((), (), ()),
+                                 limits.max_values_rows(), limits.VALUES_ROWS_ENV)
+    geo = {}
+    for level in (path.stem for path in sorted((directory / schema.GEO_DIR).glob("*.geojson"))):
+        features = _read_geojson(directory, f"{schema.GEO_DIR}/{level}.geojson")
+        _check_vertices(features, f"{schema.GEO_DIR}/{level}.geojson")  # the limit may change
+        geo[level] = collection_dict(features)
+    return principles, indicators, areas, values, geo
+
+
+def _coerce(frame: pd.DataFrame, dataframe_schema: pa.DataFrameSchema) -> pd.DataFrame:
+    """The columns pandera would coerce (CSV numbers read as text), given their dtype."""
+    casts = {name: pd.to_numeric(frame[name]).astype(str(column.dtype))
+             for name, column in dataframe_schema.columns.items() if column.coerce}
+    return frame.assign(**casts)
+
+
+def _arrow_kind(arrow_type: pyarrow_lib.DataType) -> str:
+    """'text', 'number', 'empty' or the type's name, for the column check of the fast path."""
+    if pyarrow_lib.types.is_dictionary(arrow_type):
+        arrow_type = arrow_type.value_type
+    if pyarrow_lib.types.is_null(arrow_type):  # every cell missing
+        return "empty"
+    if pyarrow_lib.types.is_string(arrow_type) or pyarrow_lib.types.is_large_string(arrow_type):
+        return "text"
+    if pyarrow_lib.types.is_integer(arrow_type) or pyarrow_lib.types.is_floating(arrow_type):
+        return "number"
+    return str(arrow_type)
+
+
+def _read_typed_parquet(
+    directory: Path, file: str, dataframe_schema: pa.DataFrameSchema, max_rows: int,
+    variable: str | None = None,
+) -> pd.DataFrame:
+    """A Parquet file whose columns and types (from its metadata) match ``dataframe_schema``,
+    numbers cast to their declared dtype."""
+    try:
+        arrow_schema = pq.read_schema(limits.check_file(directory, file,
+                                                        limits.MAX_FILE_BYTES[file]))
+    except (OSError, pyarrow_lib.ArrowException) as error:
+        raise DatasetError(file, f"cannot read Parquet: {error}") from error
+    _missing_columns(pd.DataFrame(columns=arrow_schema.names), tuple(dataframe_schema.columns),
+                     file)
+    for name, column in dataframe_schema.columns.items():
+        expected = "number" if column.metadata else "text"
+        found = _arrow_kind(arrow_schema.field(name).type)
+        if found not in (expected, "empty"):
+            raise DatasetError(file, f"expected {expected} column, found {found}", column=name)
+    return _cast(_read_parquet(directory, file, max_rows, variable), dataframe_schema)
+
+
 def _check_files(directory: Path) -> Path:
     """The dataset folder resolved, once it and its required entries are there."""
     root = limits.check_folder(directory)
@@ -614,7 +699,7 @@ def _check_files(directory: Path) -> Path:
     return root
 
 
-def load_dataset(path: str | Path) -> Dataset:
+def load_dataset(path: str | Path, *, full: bool = False) -> Dataset:
     """Read and validate the dataset in directory ``path``.
 
     Checks every file against its pandera schema (columns, types, vocabularies, unique keys,
@@ -623,17 +708,48 @@ def load_dataset(path: str | Path) -> Dataset:
     problem raises ``DatasetError`` with the file, row and column; rows are counted as the
     module docstring says (CSV: header = row 1; Parquet, YAML lists, GeoJSON features: first
     record = row 1).
+
+    When ``dataset.yaml`` records a validation made under this format (see ``checksums``) and
+    ``full`` is False, the row checks are skipped: each file's checksum must match the record
+    (a changed, added or removed file is refused) and the Parquet columns and types are checked
+    from the files' metadata.
     """
     directory = _check_files(Path(path))
     meta = _read_meta(directory)
-    principles = _read_principles(directory)
-    indicators = _read_indicators(directory)
-    areas = _read_areas(directory)
-    _check_places(meta, areas)
-    values = _read_values(directory, indicators, areas)
-    geo = _read_geo(directory, areas)
+    record = None if full else checksums.current_record(meta)
+    meta.pop(checksums.RECORD_KEY, None)  # about the files, not the data: never written back
+    if record is not None:
+        checksums.check_record(directory, record)
+        principles, indicators, areas, values, geo = _read_recorded(directory)
+        _check_places(meta, areas)  # dataset.yaml is not checksummed: its places may have changed
+    else:
+        principles = _read_principles(directory)
+        indicators = _read_indicators(directory)
+        areas = _read_areas(directory)
+        _check_places(meta, areas)
+        values = _read_values(directory, indicators, areas)
+        geo = _read_geo(directory, areas)
     themes, stages = _read_themes(directory)
     return Dataset(Path(path), meta, principles, indicators, values, areas, geo, themes, stages)
+
+
+def validate_and_record(path: str | Path) -> Dataset:
+    """Validate the dataset in ``path`` in full and record it in its dataset.yaml (checksums
+    of the files, taken before the validation: a file changed meanwhile is refused later)."""
+    directory = _check_files(Path(path))
+    record = checksums.make_record(directory)
+    dataset = load_dataset(directory, full=True)
+    file = schema.DATASET_FILE
+    meta = _read_yaml(directory, file)
+    meta[checksums.RECORD_KEY] = record
+    temporary = directory / f".{file}.{uuid.uuid4().hex[:12]}"
+    try:
+        _write_yaml(_plain(meta), temporary)
+        temporary.replace(directory / file)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        raise DatasetError(file, f"cannot record the validation: {error}") from error
+    return dataset
 
 
 def is_dataset(path: str | Path) -> bool:
@@ -654,11 +770,31 @@ def _write_parquet(frame: pd.DataFrame, path: Path, columns: Sequence[str], file
     for column in DICTIONARY_COLUMNS.get(file, ()):
         if not isinstance(frame[column].dtype, pd.CategoricalDtype):
             frame[column] = frame[column].astype("category")
+    if file == schema.VALUES_FILE:
+        frame = _in_value_order(frame)
     try:
         table = pyarrow_lib.Table.from_pandas(frame, preserve_index=False)
     except pyarrow_lib.ArrowException as error:
         raise DatasetError(file, f"cannot write: {error}") from error
     pq.write_table(table, path, compression="zstd")
+
+
+def _in_value_order(values: pd.DataFrame) -> pd.DataFrame:
+    """``values`` sorted by ``schema.VALUE_ORDER`` (text by code point), the order the Store
+    queries in, so that it loads without sorting."""
+    keys = []
+    for column in schema.VALUE_ORDER:
+        series = values[column]
+        if isinstance(series.dtype, pd.CategoricalDtype):  # rank the codes by their labels
+            categories = series.cat.categories
+            rank = np.empty(len(categories) + 1, dtype=np.int64)
+            rank[np.argsort(np.asarray(categories, dtype=object), kind="stable")] = np.arange(
+                len(categories))
+            rank[-1] = -1  # a missing label (refused by the validation) first
+            keys.append(rank[series.cat.codes.to_numpy()])
+        else:
+            keys.append(series.to_numpy())
+    return values.take(np.lexsort(keys[::-1])).reset_index(drop=True)
 
 
 def _write_yaml(data: Any, path: Path) -> None:
@@ -687,7 +823,8 @@ def _write_files(
     geo: Mapping[str, dict],
     themes: Any,
 ) -> None:
-    _write_yaml(_plain(dict(meta)), directory / schema.DATASET_FILE)
+    meta = {key: value for key, value in meta.items() if key != checksums.RECORD_KEY}
+    _write_yaml(_plain(meta), directory / schema.DATASET_FILE)
     if isinstance(principles, pd.DataFrame):
         principles = principles.to_dict(orient="records")
     _write_yaml(_plain(list(principles)), directory / schema.PRINCIPLES_FILE)
@@ -755,10 +892,12 @@ def write_dataset(
     """Write a dataset to ``out_dir`` atomically and return its path.
 
     The files are written into a temporary sibling directory, validated with ``load_dataset``
-    and swapped in by renaming (old to a sibling, new into place, old removed). On any failure
+    and swapped in by renaming (old to a sibling, new into place, old removed); the
+    validation is recorded in dataset.yaml (``validate_and_record``). On any failure
     the previous ``out_dir`` is left exactly as it was and the temporary directory is removed.
     Entries of the old directory that are not part of the format (a README.md, say) are carried
-    over. Parquet is written with pyarrow, dictionary-encoding the repetitive text columns.
+    over. Parquet is written with pyarrow, dictionary-encoding the repetitive text columns;
+    values.parquet in ``schema.VALUE_ORDER``.
     ``themes`` is written to themes.yaml as given (plain data), or omitted when None.
     """
     out_dir = Path(out_dir).absolute()
@@ -770,7 +909,7 @@ def write_dataset(
     try:
         _write_files(new, meta=meta, principles=principles, indicators=indicators,
                      values=values, areas=areas, geo=geo, themes=themes)
-        load_dataset(new)
+        validate_and_record(new)
         _carry_over(out_dir, new)
         _swap(new, out_dir)
     except BaseException:

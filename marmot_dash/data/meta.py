@@ -186,6 +186,17 @@ def _places(value: Any, file: str, key: str) -> list[dict]:
     return places
 
 
+def _validated(value: Any, file: str, key: str) -> dict:
+    """The validation record (``data/checksums.py``): ``{schema: text, files: {name: text}}``."""
+    record = _mapping(value, file, key, ("schema", "files"))
+    files = record.get("files")
+    if not isinstance(record.get("schema"), str) or not isinstance(files, Mapping) or not all(
+            isinstance(name, str) and isinstance(digest, str) for name, digest in files.items()):
+        raise DatasetError(file, "expected {schema: text, files: {file name: checksum}}",
+                           column=key)
+    return record
+
+
 _CHECKS: dict[str, Callable[[Any, str, str], Any]] = {
     "name": _name,
     "area": _area,
@@ -200,6 +211,7 @@ _CHECKS: dict[str, Callable[[Any, str, str], Any]] = {
     "peer_group": _peer_group,
     "principle_notes": _principle_notes,
     "places": _places,
+    "validated": _validated,
 }
 
 

@@ -92,6 +92,10 @@ VALUE_COLUMNS = (
     "note",
 )
 VALUE_KEY = ("indicator_id", "area_code", "period", "breakdown", "category")
+# The order values.parquet is written in (text by code point) and the Store queries in: one
+# contiguous run per (indicator, breakdown, area type), so the Store loads it without a sort.
+VALUE_ORDER = ("indicator_id", "breakdown", "area_type", "area_code", "period_sort",
+               "category_sort")
 
 # areas.parquet: one row per area (la, ward, lsoa, msoa); deprivation is national
 # (IMD score, rank 1 = most deprived, decile 1 = most deprived) plus local quantiles.

@@ -5,8 +5,9 @@ period, category) and cut into one block per (indicator, breakdown, area type); 
 knows its area ids in sorted order. A query is a dictionary lookup, a binary search and a
 gather of a few rows from column arrays: no scan of the whole table. The store keeps only that
 ordering and the columns as numpy arrays (text as categorical codes, not strings), so it adds
-little memory to the dataset at England scale. Answers are fresh DataFrames with ``str`` text
-columns and a RangeIndex.
+little memory to the dataset at England scale. A values.parquet written in that order
+(``schema.VALUE_ORDER``, as ``write_dataset`` does) is not sorted again: one pass checks it.
+Answers are fresh DataFrames with ``str`` text columns and a RangeIndex.
 """
 
 from __future__ import annotations
@@ -95,6 +96,30 @@ class _Columns:
         return record
 
 
+def _run_starts(key_codes: Sequence[np.ndarray]) -> np.ndarray:
+    """Positions where any of the (equal-length) key arrays changes from the row before."""
+    changed = np.zeros(max(len(key_codes[0]) - 1, 0), dtype=bool)
+    for codes in key_codes:
+        changed |= codes[1:] != codes[:-1]
+    return np.flatnonzero(changed) + 1
+
+
+def _in_store_order(starts: np.ndarray, key_codes: Sequence[np.ndarray], area_ids: np.ndarray,
+                    period_sort: np.ndarray, category_sort: np.ndarray) -> bool:
+    """True when rows are already in the store's order: one run per block key (runs starting
+    at ``starts``), within a run by area id, period_sort, category_sort (as schema.VALUE_ORDER
+    writes them). One pass over the columns instead of a sort."""
+    firsts = np.concatenate([[0], starts]) if len(area_ids) else starts
+    if len({tuple(int(codes[i]) for codes in key_codes) for i in firsts}) != len(firsts):
+        return False  # a block key in more than one run
+    a, p, c = area_ids, period_sort, category_sort
+    same_area, same_period = a[1:] == a[:-1], p[1:] == p[:-1]
+    ordered = (a[1:] > a[:-1]) | (same_area & ((p[1:] > p[:-1])
+                                               | (same_period & (c[1:] >= c[:-1]))))
+    ordered[starts - 1] = True  # a new block may start anywhere
+    return bool(ordered.all())
+
+
 class Store:
     """Indexed, read-only queries over one dataset (see each method's docstring)."""
 
@@ -137,42 +162,56 @@ class Store:
         return positions
 
     def _build_blocks(self) -> None:
-        """Order the rows once and cut them into blocks per (indicator, breakdown, area type)."""
+        """Order the rows once (unless the file is already in that order) and cut them into
+        blocks per (indicator, breakdown, area type)."""
         columns = self._columns
         id_of_code = np.array([self._area_ids[c] for c in columns.labels["area_code"]],
                               dtype=np.int32)
         area_ids = id_of_code[columns.codes["area_code"]]
         key_codes = [columns.codes[key] for key in BLOCK_KEYS]
-        self._order = np.lexsort((columns.numbers["category_sort"],
-                                  columns.numbers["period_sort"], area_ids,
-                                  *reversed(key_codes)))
-        self._sorted_area_ids = area_ids[self._order]
-        self._sorted_period_sort = columns.numbers["period_sort"][self._order]
-        sorted_keys = np.stack([codes[self._order] for codes in key_codes], axis=1)
-        starts = np.flatnonzero(np.any(sorted_keys[1:] != sorted_keys[:-1], axis=1)) + 1
-        bounds = [0, *starts.tolist(), len(self._order)]
+        period_sort = columns.numbers["period_sort"]
+        category_sort = columns.numbers["category_sort"]
+        starts = _run_starts(key_codes)
+        self._order: np.ndarray | None = None  # None: dataset rows are already in store order
+        if not _in_store_order(starts, key_codes, area_ids, period_sort, category_sort):
+            self._order = np.lexsort((category_sort, period_sort, area_ids,
+                                      *reversed(key_codes)))
+            area_ids, period_sort = area_ids[self._order], period_sort[self._order]
+            starts = _run_starts([codes[self._order] for codes in key_codes])
+        self._sorted_area_ids = area_ids
+        self._sorted_period_sort = period_sort
+        bounds = [0, *starts.tolist(), len(area_ids)]
         self._blocks: dict[BlockKey, _Block] = {}
-        types: dict[int, set[str]] = {}
+        ids_by_type: dict[str, list[np.ndarray]] = {}
         for start, stop in pairwise(bounds):
             if start == stop:
                 continue
-            first = self._order[start]
+            first = int(self._rows(np.array([start]))[0])
             key = tuple(str(columns.label(name, first)) for name in BLOCK_KEYS)
             self._blocks[key] = _Block(start, stop, self._periods_of(start, stop))
-            for area_id in np.unique(self._sorted_area_ids[start:stop]):
-                types.setdefault(int(area_id), set()).add(key[2])
+            ids = area_ids[start:stop]  # sorted: its distinct ids start each run
+            ids_by_type.setdefault(key[2], []).append(ids[np.flatnonzero(np.diff(ids)) + 1])
+            ids_by_type[key[2]].append(ids[:1])
+        types: dict[int, list[str]] = {}
+        for area_type in sorted(ids_by_type):
+            for area_id in np.unique(np.concatenate(ids_by_type[area_type])).tolist():
+                types.setdefault(area_id, []).append(area_type)
         codes = list(self._area_ids)
-        self._area_types = {codes[area_id]: sorted(found) for area_id, found in types.items()}
+        self._area_types = {codes[area_id]: found for area_id, found in types.items()}
+
+    def _rows(self, positions: np.ndarray) -> np.ndarray:
+        """Dataset rows at ``positions`` of the store's order."""
+        return positions if self._order is None else self._order[positions]
 
     def _periods_of(self, start: int, stop: int) -> tuple[tuple[int, str], ...]:
         sorts, first = np.unique(self._sorted_period_sort[start:stop], return_index=True)
-        rows = self._order[start + first]
+        rows = self._rows(start + first)
         return tuple((int(sort), str(self._columns.label("period", row)))
                      for sort, row in zip(sorts, rows, strict=True))
 
     def _frame(self, positions: np.ndarray, extra: dict | None = None) -> pd.DataFrame:
         """The rows at ``positions`` of the store's order (then ``extra`` columns)."""
-        return self._columns.frame(self._order[positions], extra)
+        return self._columns.frame(self._rows(positions), extra)
 
     def _span(self, block: _Block, area_id: int) -> np.ndarray:
         """Positions (in the store's order) of one area's rows within a block."""
@@ -295,7 +334,7 @@ class Store:
         return np.concatenate(spans)
 
     def _text_at(self, column: str, positions: np.ndarray) -> np.ndarray:
-        return np.asarray(self._columns.text(column, self._order[positions]), dtype=object)
+        return np.asarray(self._columns.text(column, self._rows(positions)), dtype=object)
 
     def periods(self, indicator_id: str, area_type: str = "la") -> list[str]:
         """Period labels of the indicator's totals for ``area_type``, ordered by period_sort."""
@@ -334,7 +373,9 @@ class Store:
         positions = self._positions(indicator_id, "total", area_code or self.area_code)
         if period is not None:
             positions = positions[self._text_at("period", positions) == period]
-        return None if len(positions) == 0 else self._columns.record(self._order[positions[-1]])
+        if len(positions) == 0:
+            return None
+        return self._columns.record(int(self._rows(positions[-1:])[0]))
 
     def latest(self, indicator_id: str, area_code: str | None = None) -> dict | None:
         """The latest total row of an area (default the authority) as a dict, or None."""

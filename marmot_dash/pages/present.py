@@ -18,7 +18,6 @@ from dash import ClientsideFunction, Input, Output, State, dcc, html
 from marmot_dash.app_state import place_store
 from marmot_dash.components.deck_button import deck_button
 from marmot_dash.components.messages import not_found_message, unknown_place_message
-from marmot_dash.components.present_qr import qr_button, qr_overlay
 from marmot_dash.components.present_slides import (
     Slide,
     build_slides,
@@ -26,10 +25,16 @@ from marmot_dash.components.present_slides import (
     first_param,
     present_href,
 )
-from marmot_dash.components.present_stage import chart_stage, nav_control
-from marmot_dash.views import VIEW_LABELS, StoreKey, place_prefix, state_from_params, view_figure
+from marmot_dash.components.present_stage import chart_stage, present_header, present_page
+from marmot_dash.views import (
+    VIEW_LABELS,
+    StoreKey,
+    ViewState,
+    place_prefix,
+    state_from_params,
+    view_figure,
+)
 
-KEY_HINT = "Keys: ← → slide, PageUp / PageDown principle."
 LOCATION_ID = "present-location"
 
 
@@ -54,17 +59,14 @@ def layout(principle: str | None = None, place: str | None = None, **query: str
     if choice.problem:
         return problem_message(store, choice.problem, number, place)
     callouts = state.callouts
-    return html.Div(
-        className="present-page",
-        children=[
-            dcc.Location(id=LOCATION_ID, refresh="callback-nav"),
-            dcc.Store(id="present-slide-state", data=[number, choice.number, callouts]),
-            html.Span(id="present-focus-done", hidden=True),
-            slide_header(store, number, choice.number, slides, callouts, place),
-            slide_stage(store, number, slides[choice.number - 1], callouts),
-            html.Span(id="present-qr-done", hidden=True),
-            qr_overlay(number, slides[choice.number - 1], callouts, place),
-        ],
+    slide = slides[choice.number - 1]
+    return present_page(
+        [number, choice.number, callouts],
+        slide_header(store, number, choice.number, slides, callouts, place),
+        slide_stage(store, number, slide, callouts),
+        ViewState(principle=number, indicator=slide.indicator_id, view=slide.view,
+                  callouts=callouts, place=place),
+        before=[dcc.Location(id=LOCATION_ID, refresh="callback-nav")],
     )
 
 
@@ -97,54 +99,27 @@ def slide_header(store, principle: int, number: int, slides: tuple[Slide, ...],
     heading = f"Principle {principle}: {row['title']}"
     if store.is_multi_place:
         heading = f"{store.area_name} · {heading}"
-    return html.Header(
-        className="present-header",
-        children=[
-            html.Div(
-                className="present-heading",
-                children=[
-                    html.H1(heading, id="present-title"),
-                    html.P([
-                        html.Span([html.Strong(f"Slide {number} of {len(slides)}"),
-                                   f" · {name}: {VIEW_LABELS[slide.view].lower()}"],
-                                  id="present-position", role="status", tabIndex=-1),
-                        html.Span(KEY_HINT, className="present-keys"),
-                    ], className="present-position"),
-                ],
-            ),
-            html.Nav(
-                className="present-controls",
-                **{"aria-label": "Presentation"},
-                children=[
-                    nav_control("Previous slide", "present-prev-slide", "ArrowLeft",
-                                present_href(principle, number - 1, callouts=callouts,
-                                             place=place)
-                                if number > 1 else None),
-                    nav_control("Next slide", "present-next-slide", "ArrowRight",
-                                present_href(principle, number + 1, callouts=callouts,
-                                             place=place)
-                                if number < len(slides) else None),
-                    nav_control("Previous principle", "present-prev-principle", "PageUp",
-                                present_href(principle - 1, callouts=callouts, place=place)
-                                if principle > 1 else None),
-                    nav_control("Next principle", "present-next-principle", "PageDown",
-                                present_href(principle + 1, callouts=callouts, place=place)
-                                if principle < last_principle else None),
-                    html.Button(
-                        ["Theme call-outs: ", html.Strong("on" if callouts else "off")],
-                        id="present-callouts", role="switch", n_clicks=0,
-                        className="present-button present-switch",
-                        **{"aria-checked": "true" if callouts else "false"},
-                    ),
-                    qr_button(),
-                    dcc.Link("Leave the presentation",
-                             href=f"{place_prefix(place)}/principle/{principle}",
-                             id="present-exit", className="present-button present-exit"),
-                    deck_button(principle=principle, place=place,
-                                class_name="present-button present-exit"),
-                ],
-            ),
-        ],
+
+    def href(to_principle: int, slide: int = 1) -> str:
+        return present_href(to_principle, slide, callouts=callouts, place=place)
+
+    return present_header(
+        heading,
+        [html.Strong(f"Slide {number} of {len(slides)}"),
+         f" · {name}: {VIEW_LABELS[slide.view].lower()}"],
+        "slide",
+        (href(principle, number - 1) if number > 1 else None,
+         href(principle, number + 1) if number < len(slides) else None,
+         href(principle - 1) if principle > 1 else None,
+         href(principle + 1) if principle < last_principle else None),
+        [html.Button(["Theme call-outs: ", html.Strong("on" if callouts else "off")],
+                     id="present-callouts", role="switch", n_clicks=0,
+                     className="present-button present-switch",
+                     **{"aria-checked": "true" if callouts else "false"}),
+         dcc.Link("Leave the presentation", href=f"{place_prefix(place)}/principle/{principle}",
+                  id="present-exit", className="present-button present-exit"),
+         deck_button(principle=principle, place=place,
+                     class_name="present-button present-exit")],
     )
 
 

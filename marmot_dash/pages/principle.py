@@ -79,7 +79,7 @@ def layout(principle: str | None = None, place: str | None = None, **query: str
     prefix = place_prefix(place)
     outputs: list = [dcc.Link("Present these charts", href=f"{prefix}/present/{state.principle}",
                               id="present-link"),
-                     " · ", report_link(state.principle, place)]
+                     " · ", report_link(state.principle, place=place)]
     if store.is_multi_place:
         outputs += [" · ", dcc.Link("Compare every place on this indicator",
                                     href=compare_href(state.indicator, store.area_code),

@@ -24,12 +24,13 @@ def snapshot(directory: Path) -> dict[str, bytes]:
 
 
 def refusal(tmp_path: Path, town_dir: Path, file: str, change) -> DatasetError:
-    """Copy the town, let ``change(path)`` spoil ``file``, and return load_dataset's error."""
+    """Copy the town, let ``change(path)`` spoil ``file``, and return the error of the full
+    validation (``marmot-dash validate``; a plain load refuses the changed checksum first)."""
     copy = tmp_path / "copy"
     shutil.copytree(town_dir, copy)
     change(copy / file)
     with pytest.raises(DatasetError) as caught:
-        load_dataset(copy)
+        load_dataset(copy, full=True)
     return caught.value
 
 

@@ -100,8 +100,22 @@ def test_presentation_and_report_of_a_place(client) -> None:
     assert "Simulated place 002 \\u00b7 Principle 6" in slide
     assert f"/{SECOND}/present/6?slide=3" in hrefs(slide)
     assert f"/{SECOND}/principle/6" in hrefs(slide)
+    assert f'"children": "/{SECOND}/principle/6?indicator=' in slide, \
+        "the QR code's address (here the path: no public URL set) keeps the place"
     report = render(client, f"/{SECOND}/report/6")
     assert "Simulated place 002 \\u00b7 Principle 6" in report
+    assert f"/{SECOND}/download/report/6.pdf" in hrefs(report)
+
+
+def test_a_place_report_prints_the_place_page(places_dir: Path) -> None:
+    from marmot_dash.data import Store
+    from marmot_dash.export.report import principle_report
+
+    store = Store(load_dataset(places_dir))
+    report = principle_report(store.place(SECOND), "6", SECOND)
+    assert (report.path, report.stem) == (f"/{SECOND}/report/6", f"{SECOND}-principle-6-report")
+    assert report.title == "Simulated place 002 · Principle 6 report"
+    assert principle_report(store.place(), 6).path == "/report/6"
 
 
 @pytest.mark.parametrize("path", ["/E06000000/principle/1", "/E06000000/present/1",

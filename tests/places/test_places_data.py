@@ -30,12 +30,12 @@ def store(places_dir: Path) -> Store:
     return Store(load_dataset(places_dir))
 
 
-def refusal(tmp_path: Path, source: Path, file: str, change) -> DatasetError:
+def refusal(tmp_path: Path, source: Path, file: str, change, *, full: bool) -> DatasetError:
     copy = tmp_path / "copy"
     shutil.copytree(source, copy)
     change(copy / file)
     with pytest.raises(DatasetError) as caught:
-        load_dataset(copy)
+        load_dataset(copy, full=full)
     return caught.value
 
 
@@ -69,8 +69,11 @@ def test_simulated_places_are_listed_with_the_primary_as_area(store: Store) -> N
     (lambda m: m["places"].append({"code": "E06900009", "name": "Nowhere"}),
      "no 'la' row for place E06900009"),
 ])
-def test_bad_places_are_refused_with_one_line(tmp_path, places_dir, edit, words) -> None:
-    error = refusal(tmp_path, places_dir, "dataset.yaml", edit_yaml(edit))
+@pytest.mark.parametrize("full", [False, True], ids=["recorded", "full"])
+def test_bad_places_are_refused_with_one_line(tmp_path, places_dir, edit, words, full) -> None:
+    # dataset.yaml has no checksum: the fast load of a recorded dataset checks places too
+    assert "validated" in yaml.safe_load((places_dir / "dataset.yaml").read_text("utf-8"))
+    error = refusal(tmp_path, places_dir, "dataset.yaml", edit_yaml(edit), full=full)
     assert words in str(error)
     assert "\n" not in str(error)
 
@@ -83,7 +86,7 @@ def test_a_small_area_outside_every_place_is_refused(tmp_path, places_dir) -> No
         areas.loc[ward, "parent_code"] = "E06999990"
         pq.write_table(pa.Table.from_pandas(areas, preserve_index=False), path)
 
-    error = refusal(tmp_path, places_dir, "areas.parquet", orphan)
+    error = refusal(tmp_path, places_dir, "areas.parquet", orphan, full=True)
     assert "belongs to none of the places" in str(error)
     assert error.column == "parent_code"
 

@@ -74,7 +74,7 @@ def test_shipped_config_logs_json_hides_gunicorn_and_keeps_out_of_home(
         small_dataset: Path, tmp_path: Path) -> None:
     with run_gunicorn(small_dataset, tmp_path) as served:
         status, headers, _ = served.get("/")
-        log = served.output()
+    log = served.output()  # read once gunicorn has stopped: a worker logs after it answers
     assert status == 200
     assert "gunicorn" not in headers.get("Server", "").lower()
     entries = [json.loads(line) for line in log.splitlines() if line.startswith("{")]
