@@ -91,16 +91,26 @@ def demo(
         Path | None,
         typer.Option(help="A sources.yaml whose real geography to simulate over."),
     ] = None,
+    scale: Annotated[
+        str,
+        typer.Option(help="town: one synthetic town; england: 150 simulated places, 32,844 "
+                          "small areas (about 17 million values: a few minutes, several GB)."),
+    ] = "town",
 ) -> None:
     """Write an illustrative dataset (simulated values, marked as such)."""
-    from marmot_dash.data.simulate import simulate_dataset
+    from marmot_dash.data.simulate import SCALES, simulate_dataset
 
+    if scale not in SCALES:
+        raise UserError(f"--scale must be one of {', '.join(SCALES)}, not {scale[:40]!r}.")
+    if scale != "town" and geography is not None:
+        raise UserError("--geography simulates over one real authority: use it with "
+                        "--scale town (the default).")
     real_geography = None
     if geography is not None:
         from marmot_dash.ingest.build import load_geography
 
         real_geography = load_geography(geography)
-    path = simulate_dataset(out, seed=seed, geography=real_geography)
+    path = simulate_dataset(out, seed=seed, geography=real_geography, scale=scale)
     typer.echo(f"Wrote an illustrative dataset to {path} (simulated, not official statistics)")
 
 
@@ -224,7 +234,7 @@ def export(
     from marmot_dash.data import Store, load_dataset
     from marmot_dash.export.pack import PACK_VIEWS, write_pack
 
-    store = Store(load_dataset(data))
+    store = Store(load_dataset(data)).place()  # the primary place of a multi-place dataset
     pack = write_pack(store, principle, out, views=view or PACK_VIEWS, indicators=indicator)
     typer.echo(f"Wrote {len(pack.slides)} slides and {pack.notes.name} to {pack.directory}")
 

@@ -32,6 +32,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from marmot_dash.app_state import EXTENSION_KEY, AppState
+from marmot_dash.data.comparisons import place_scorecards
 from marmot_dash.data.errors import UserError
 from marmot_dash.data.summaries import summaries
 
@@ -84,8 +85,12 @@ def trusted_proxies() -> int:
 
 
 def warm(app: Dash) -> None:
-    """Compute the indicator summaries the overview needs before its first visitor asks."""
-    summaries(app.server.extensions[EXTENSION_KEY].store)  # computed once and kept
+    """Compute the indicator summaries the overview needs before its first visitor asks (and
+    the headline counts of every place for a dataset of several)."""
+    store = app.server.extensions[EXTENSION_KEY].store
+    summaries(store)  # computed once and kept
+    if store.is_multi_place:  # the list of places at /
+        place_scorecards(store)
 
 
 def excerpt(value: object) -> str:

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from marmot_dash.data.comparisons import england_code
 from marmot_dash.data.run_sheets import RunSheet, Step, check_run_sheet
 from marmot_dash.data.schema import (
     COHORT_BREAKDOWNS,
@@ -116,6 +117,7 @@ class ViewState:
     deprivation: str | None = None  # a key of DEPRIVATION_CHOICES
     callouts: bool = False
     problem: str | None = None
+    place: str | None = None  # the place in the address (/<place>/principle/<n>), if any
 
 
 # ---------------------------------------------------------------------------------------------
@@ -132,14 +134,29 @@ def _first(params: Mapping[str, object], key: str) -> str | None:
     return text or None
 
 
+_PAGE_PATH = re.compile(r"/?(?:([^/?#]+)/)?(principle|present|report)/([^/?#]*)/?")
+
+
 def _principle_number(pathname: str | None) -> str | None:
-    match = re.fullmatch(r"/?principle/([^/?#]*)/?", (pathname or "").strip())
+    match = _PAGE_PATH.fullmatch((pathname or "").strip())
+    return match.group(3) if match and match.group(2) == "principle" else None
+
+
+def place_of_path(pathname: str | None) -> str | None:
+    """The place of a ``/<place>/principle|present|report/<n>`` address (None without one)."""
+    match = _PAGE_PATH.fullmatch((pathname or "").strip())
     return match.group(1) if match else None
 
 
+def place_prefix(place: str | None) -> str:
+    """What goes before a page's path for a place: ``/<place>``, or nothing (the primary
+    place at the single-place addresses)."""
+    return f"/{place}" if place else ""
+
+
 def parse_view_state(store, pathname: str | None, search: str | None) -> ViewState:
-    """The state in ``/principle/<n>?indicator=&view=&level=&period=&deprivation=``, checked
-    against the store.
+    """The state in ``[/<place>]/principle/<n>?indicator=&view=&level=&period=&deprivation=``,
+    checked against the store (the place's: see ``place_of_path``).
 
     Missing values take defaults (the principle's first indicator with a value for the
     authority, else its first; the trend view; the first level with the indicator's values and
@@ -148,15 +165,19 @@ def parse_view_state(store, pathname: str | None, search: str | None) -> ViewSta
     what is allowed; this never raises for user input.
     """
     params = parse_qs((search or "").lstrip("?"), keep_blank_values=False)
-    return state_from_params(store, _principle_number(pathname), params)
+    return state_from_params(store, _principle_number(pathname), params,
+                             place=place_of_path(pathname))
 
 
-def state_from_params(store, principle: object, params: Mapping[str, object]) -> ViewState:
-    """Validate a principle number and query parameters (as Dash pages pass them)."""
+def state_from_params(store, principle: object, params: Mapping[str, object], *,
+                      place: str | None = None) -> ViewState:
+    """Validate a principle number and query parameters (as Dash pages pass them); ``place``
+    is the place in the address (kept in the links the state makes)."""
     number = _parse_principle(store, principle)
     if isinstance(number, str):
-        return ViewState(problem=number)
-    state = ViewState(principle=number, callouts=_first(params, "callouts") in ("1", "on", "true"))
+        return ViewState(problem=number, place=place)
+    state = ViewState(principle=number, callouts=_first(params, "callouts") in ("1", "on", "true"),
+                      place=place)
     checks = (_with_indicator, _with_view, _with_level, _with_period, _with_deprivation)
     for check in checks:
         state = check(store, state, params)
@@ -286,7 +307,8 @@ def view_state_to_search(state: ViewState) -> str:
 def view_href(state: ViewState, **changes: object) -> str:
     """The path and search of the page showing ``state`` with ``changes`` applied."""
     changed = replace(state, **changes)
-    return f"/principle/{changed.principle}{view_state_to_search(changed)}"
+    return (f"{place_prefix(changed.place)}/principle/{changed.principle}"
+            f"{view_state_to_search(changed)}")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -565,18 +587,11 @@ def _trend_rows(store, indicator_id: str) -> tuple[str | None, pd.DataFrame]:
     return None, series
 
 
-def _england_code(store) -> str | None:
-    for comparator in store.comparators:
-        if comparator.get("area_type") == "england":
-            return comparator["code"]
-    return None
-
-
 def _benchmark_against_england(store, series: pd.DataFrame, indicator: Mapping) -> np.ndarray:
     """Each authority point's comparison with England in the same period and category (the
     same sex, for an indicator published by sex); others blank."""
     keys = ["period", "category"]
-    england = series[series["area_code"] == _england_code(store)].set_index(keys)["value"]
+    england = series[series["area_code"] == england_code(store)].set_index(keys)["value"]
     comparator = england.reindex(pd.MultiIndex.from_frame(series[keys])).to_numpy(dtype=float)
     labels = benchmark(
         series["value"].to_numpy(dtype=float),

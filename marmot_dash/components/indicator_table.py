@@ -105,7 +105,7 @@ def indicator_table(
 
 def _row(indicator: Mapping, summary: Mapping, href: str, selected: bool, *,
          with_rank: bool = False) -> html.Tr:
-    digits = _digits(indicator)
+    digits = value_digits(indicator)
     name = indicator.get("short_name") or indicator.get("name")
     tooltip = str(indicator.get("name") or "")
     if selected:
@@ -170,7 +170,8 @@ def _per_sex(by_sex: Sequence[Mapping], show: Callable[[Mapping], object]) -> li
     return lines
 
 
-def _digits(indicator: Mapping) -> int:
+def value_digits(indicator: Mapping) -> int:
+    """Decimal places shown for the indicator's values (0 for counts, else 1)."""
     return 0 if indicator.get("value_type") == "count" else 1
 
 
@@ -280,7 +281,7 @@ def sparkline_image(values: Sequence[float], indicator: Mapping, *, colour: str 
     svg = (f"<svg xmlns='http://www.w3.org/2000/svg' width='{width}' height='{height}' "
            f"viewBox='0 0 {width} {height}'><polyline fill='none' stroke='{colour}' "
            f"stroke-width='1.5' points='{coords}'/></svg>")
-    digits = _digits(indicator)
+    digits = value_digits(indicator)
     alt = (f"Last {len(points)} values, from {format_value(ys[0], digits)} to "
            f"{format_value(ys[-1], digits)}")
     return html.Img(src="data:image/svg+xml," + quote(svg), alt=alt, width=width, height=height,

@@ -63,3 +63,13 @@ def app_error_props() -> dict:
             dcc.Link("Back to the overview", href="/"),
         ],
     }
+
+
+def unknown_place_message(code: object) -> html.Section:
+    """The "not found" panel for an address naming a place the dataset does not hold."""
+    shown = str(code or "")[:40]
+    panel = not_found_message(f"There is no place '{shown}' in this dataset, and no page at "
+                              "this address.")
+    panel.children = [*panel.children,
+                      html.P(dcc.Link("See every place of this dataset", href="/"))]
+    return panel

@@ -32,7 +32,7 @@ import plotly.graph_objects as go
 from marmot_dash.data.errors import UserError
 from marmot_dash.data.run_sheets import load_run_sheet
 from marmot_dash.export.png import ExportError, chromium_path
-from marmot_dash.views import ViewResult, state_from_params, view_figure
+from marmot_dash.views import ViewResult, place_prefix, state_from_params, view_figure
 
 REPORT_VIEWS = ("trend", "places", "deprivation", "cohorts")
 LOOPBACK = "127.0.0.1"
@@ -90,10 +90,14 @@ def check_principle(store, principle: object) -> int:
     return int(state.principle)
 
 
-def principle_report(store, principle: object) -> Report:
-    """The report of a principle (``UserError`` for one the dataset lacks)."""
+def principle_report(store, principle: object, place: str | None = None) -> Report:
+    """The report of a principle of ``store`` (``UserError`` for one the dataset lacks);
+    ``place``: the place of its address (None: the primary place)."""
     number = check_principle(store, principle)
-    return Report(f"/report/{number}", f"Principle {number} report", f"principle-{number}-report")
+    title, stem = f"Principle {number} report", f"principle-{number}-report"
+    if place:
+        title, stem = f"{store.area_name} · {title}", f"{place}-{stem}"
+    return Report(f"{place_prefix(place)}/report/{number}", title, stem)
 
 
 def run_sheet_report(data_dir: str | Path, name: object) -> Report:

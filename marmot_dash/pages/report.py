@@ -18,10 +18,14 @@ import functools
 import dash
 from dash import dcc, html
 
-from marmot_dash.app_state import current_state, get_store
+from marmot_dash.app_state import current_state, place_store
 from marmot_dash.components.chart_share import report_link
 from marmot_dash.components.indicator_table import indicator_table
-from marmot_dash.components.messages import not_found_message, run_sheet_message
+from marmot_dash.components.messages import (
+    not_found_message,
+    run_sheet_message,
+    unknown_place_message,
+)
 from marmot_dash.components.themes_panel import themes_panel
 from marmot_dash.data.errors import DatasetError
 from marmot_dash.data.run_sheets import RunSheet, Step, load_run_sheet, step_problem
@@ -32,6 +36,7 @@ from marmot_dash.views import (
     StoreKey,
     ViewResult,
     figure_marks,
+    place_prefix,
     state_from_params,
     step_view,
 )
@@ -59,41 +64,48 @@ def title(principle: str | None = None, **_: str) -> str:
     return f"Principle {principle} report · Marmot indicators"
 
 
-def layout(principle: str | None = None, **_: str) -> html.Div:
-    """The report of the principle in the URL (a message with links back if there is none)."""
-    store = get_store()
+def layout(principle: str | None = None, place: str | None = None, **_: str
+           ) -> html.Div | html.Section:
+    """The report of the place and principle in the URL (a message with links back if there is
+    none)."""
+    store = place_store(place)
+    if store is None:
+        return unknown_place_message(place)
     state = state_from_params(store, principle, {})
     if state.problem:
         return not_found_message(state.problem)
-    return report_tree(StoreKey(store), state.principle, dt.date.today())
+    return report_tree(StoreKey(store), state.principle, dt.date.today(), place)
 
 
 @functools.lru_cache(maxsize=16)
-def report_tree(key: StoreKey, principle: int, today: dt.date) -> html.Div:
-    """The whole report (cached per dataset, principle and day)."""
+def report_tree(key: StoreKey, principle: int, today: dt.date, place: str | None = None
+                ) -> html.Div:
+    """The whole report (cached per place, principle and day; links keep ``place``)."""
     store = key.store
-    row = store.principle(principle)
+    heading = f"Principle {principle}: {store.principle(principle)['title']}"
+    if store.is_multi_place:
+        heading = f"{store.area_name} · {heading}"
     indicators = store.indicators(principle=principle)
     sections = [_indicator_section(store, indicator)
                 for indicator in indicators.to_dict("records")]
     return _for_print(html.Div(
         className="report-page", id="report-page", **{"data-principle": str(principle)},
         children=[
-            *_front(store, f"Principle {principle}: {row['title']}", today,
+            *_front(store, heading, today,
                     [("report-summary", "Summary"), ("report-indicators", "Indicators"),
                      *_headings(sections)]),
             html.Section([html.H2("Summary", id="report-summary"),
                           html.P(summary_words(store, principle))]),
             html.Section([html.H2("Indicators", id="report-indicators"),
                           indicator_table(indicators, _rows(store, indicators),
-                                          href_for=lambda i: f"/principle/{principle}"
-                                                             f"?indicator={i}")],
+                                          href_for=lambda i: f"{place_prefix(place)}/principle/"
+                                                             f"{principle}?indicator={i}")],
                          className="report-section"),
             *sections,
             html.Section(themes_panel(store.themes or [], principle),
                          className="report-section", id="report-themes"),
             _methods(store),
-            html.P(report_link(principle)),
+            html.P(report_link(principle, place=place)),
         ],
     ))
 
@@ -285,6 +297,13 @@ dash.register_page(
     path_template="/report/<principle>",
     title=title,
     name="Report",
+    layout=layout,
+)
+dash.register_page(
+    f"{__name__}_place",
+    path_template="/<place>/report/<principle>",
+    title=title,
+    name="Report of a place",
     layout=layout,
 )
 
