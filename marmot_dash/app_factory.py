@@ -85,7 +85,7 @@ _inline_scripts: list[str] = []
 def create_app(data_dir: str | Path) -> Dash:
     """Build the dashboard over the dataset in ``data_dir`` (raises ``DatasetError`` if bad)."""
     dataset = load_dataset(data_dir)
-    state = AppState(Path(data_dir), dataset, Store(dataset))
+    state = AppState(Path(data_dir), dataset, Store(dataset).place())
     name = str(dataset.meta.get("name") or APP_TITLE)
     app = Dash(
         "marmot_dash",

@@ -23,7 +23,8 @@ EXTENSION_KEY = "marmot_dash"
 
 @dataclass(frozen=True)
 class AppState:
-    """The dataset an app serves, its folder and the store built from it."""
+    """The dataset an app serves, its folder and the store built from it (the primary place's
+    view when the dataset holds several places: ``Store.place``)."""
 
     data_dir: Path
     dataset: Dataset
@@ -52,8 +53,20 @@ def current_state() -> AppState:
 
 
 def get_store() -> Store:
-    """The store of the current app."""
+    """The store of the current app (of its primary place when the dataset has several)."""
     return current_state().store
+
+
+def place_store(code: str | None) -> Store | None:
+    """The store of place ``code`` of the current app (None: the primary place), or None when
+    the dataset has no such place."""
+    store = get_store()
+    if code is None:
+        return store
+    try:
+        return store.place(code)
+    except KeyError:
+        return None
 
 
 def get_dataset() -> Dataset:

@@ -1,4 +1,4 @@
-"""The ``marmot-dash`` command: serve, demo, validate, build, fetch, export and deck.
+"""The ``marmot-dash`` command: serve, demo, validate, build, fetch, export, deck and report.
 
 User errors (bad files, unknown ids, missing folders, and what the operating system refuses: a
 full disk, a read-only folder, a path under a file) print one line to stderr and exit 1;
@@ -91,16 +91,26 @@ def demo(
         Path | None,
         typer.Option(help="A sources.yaml whose real geography to simulate over."),
     ] = None,
+    scale: Annotated[
+        str,
+        typer.Option(help="town: one synthetic town; england: 150 simulated places, 32,844 "
+                          "small areas (about 17 million values: a few minutes, several GB)."),
+    ] = "town",
 ) -> None:
     """Write an illustrative dataset (simulated values, marked as such)."""
-    from marmot_dash.data.simulate import simulate_dataset
+    from marmot_dash.data.simulate import SCALES, simulate_dataset
 
+    if scale not in SCALES:
+        raise UserError(f"--scale must be one of {', '.join(SCALES)}, not {scale[:40]!r}.")
+    if scale != "town" and geography is not None:
+        raise UserError("--geography simulates over one real authority: use it with "
+                        "--scale town (the default).")
     real_geography = None
     if geography is not None:
         from marmot_dash.ingest.build import load_geography
 
         real_geography = load_geography(geography)
-    path = simulate_dataset(out, seed=seed, geography=real_geography)
+    path = simulate_dataset(out, seed=seed, geography=real_geography, scale=scale)
     typer.echo(f"Wrote an illustrative dataset to {path} (simulated, not official statistics)")
 
 
@@ -168,15 +178,25 @@ def fetch(
         help="An ONS Explore Local Statistics dataset to download (repeat for several), "
              "e.g. employment-rate.")] = None,
     fingertips: Annotated[bool, typer.Option(help="Download Fingertips indicators.")] = True,
+    nomis: Annotated[list[str] | None, typer.Option(
+        help="A Census 2021 table to download from Nomis for the small areas of "
+             "--small-areas (repeat for several), e.g. TS052 or NM_2070_1.")] = None,
+    small_areas: Annotated[Path | None, typer.Option(
+        help="A CSV with the authority's LSOA21CD (or MSOA21CD) codes, e.g. the build's "
+             "LSOA-to-ward lookup: the areas of the --nomis tables.")] = None,
 ) -> None:
-    """Download the catalogue's Fingertips indicators, ONS Explore Local Statistics datasets
-    and ONS boundaries for an authority."""
+    """Download the catalogue's Fingertips indicators, ONS Explore Local Statistics datasets,
+    Census 2021 tables from Nomis and ONS boundaries for an authority."""
     from marmot_dash.ingest.fetch import fetch as fetch_data
-    from marmot_dash.ingest.fetch import fetch_els
+    from marmot_dash.ingest.fetch import fetch_els, fetch_nomis
 
+    if nomis and small_areas is None:
+        raise UserError("--nomis needs --small-areas: a CSV listing the LSOA21CD (or "
+                        "MSOA21CD) codes to download")
     paths = fetch_data(area, out, boundaries=boundaries) if fingertips else []
     if els:
         paths.append(fetch_els(area, out, els))
+    paths += [fetch_nomis(area, out, table, small_areas) for table in nomis or []]
     for path in paths:
         typer.echo(f"wrote {path}")
 
@@ -214,7 +234,7 @@ def export(
     from marmot_dash.data import Store, load_dataset
     from marmot_dash.export.pack import PACK_VIEWS, write_pack
 
-    store = Store(load_dataset(data))
+    store = Store(load_dataset(data)).place()  # the primary place of a multi-place dataset
     pack = write_pack(store, principle, out, views=view or PACK_VIEWS, indicators=indicator)
     typer.echo(f"Wrote {len(pack.slides)} slides and {pack.notes.name} to {pack.directory}")
 
@@ -241,19 +261,33 @@ def deck(
 @cli.command()
 @user_errors
 def report(
-    principle: Annotated[int, typer.Option(help="The principle (1-8) to report on.")],
     out: Annotated[Path, typer.Option(help="The PDF file to write.")],
+    principle: Annotated[int | None, typer.Option(help="The principle (1-8) to report on.")]
+    = None,
+    run_sheet: Annotated[
+        str | None, typer.Option(help="The run sheet (DATA/events/NAME.yaml) to report on.")
+    ] = None,
     data: Annotated[Path, typer.Option(help="Dataset folder.")] = DEFAULT_DATA_DIR,
 ) -> None:
-    """Print a principle's A4 briefing (charts, text, themes, methods) to a PDF."""
+    """Print the A4 briefing (charts, text, themes, methods) of a principle or of an event run
+    sheet to a PDF."""
     from marmot_dash import create_app
     from marmot_dash.app_state import EXTENSION_KEY
-    from marmot_dash.export.report import check_output, write_report
+    from marmot_dash.export.report import (
+        check_output,
+        principle_report,
+        run_sheet_report,
+        write_report,
+    )
 
+    if (principle is None) == (run_sheet is None):
+        raise UserError("Give either --principle N or --run-sheet NAME.")
     check_output(out)
     app = create_app(data)
-    path = write_report(app.server, app.server.extensions[EXTENSION_KEY].store, principle, out)
-    typer.echo(f"Wrote the principle {principle} report to {path}")
+    chosen = (run_sheet_report(data, run_sheet) if run_sheet is not None
+              else principle_report(app.server.extensions[EXTENSION_KEY].store, principle))
+    path = write_report(app.server, chosen, out)
+    typer.echo(f"Wrote {chosen.title} to {path}")
 
 
 def main() -> None:

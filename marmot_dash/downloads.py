@@ -1,4 +1,5 @@
-"""File downloads served beside the pages: a chart's data as CSV and a principle's PDF report.
+"""File downloads served beside the pages: a chart's data as CSV and the PDF report of a principle
+or of a run sheet.
 
 Both go through ``marmot_dash.cache`` (shared between machines with ``REDIS_URL``), keyed by the
 dataset's build, the request and the day (the files carry the date).
@@ -18,8 +19,9 @@ import flask
 from werkzeug.utils import secure_filename
 
 from marmot_dash import cache
-from marmot_dash.app_state import get_store
+from marmot_dash.app_state import current_state, get_store, place_store
 from marmot_dash.components.chart_share import CHART_DATA_PATH, REPORT_PATH
+from marmot_dash.data.errors import DatasetError, UserError
 from marmot_dash.export.qr import public_link
 from marmot_dash.views import chart_csv, state_from_params, view_figure, view_href
 
@@ -27,9 +29,16 @@ _report_lock = threading.Lock()  # one report print at a time per process
 
 
 def register_downloads(server: flask.Flask) -> None:
-    """Add the CSV and PDF download routes to ``server``."""
+    """Add the CSV and PDF download routes to ``server``, for the primary place and, after
+    ``/<place>``, for each place."""
     server.add_url_rule(f"{CHART_DATA_PATH}/<principle>.csv", "chart_data", chart_data)
     server.add_url_rule(f"{REPORT_PATH}/<principle>.pdf", "report_pdf", report_pdf)
+    server.add_url_rule(f"{REPORT_PATH}/event/<name>.pdf", "run_sheet_report_pdf",
+                        run_sheet_report_pdf)
+    server.add_url_rule(f"/<place>{CHART_DATA_PATH}/<principle>.csv", "place_chart_data",
+                        chart_data)
+    server.add_url_rule(f"/<place>{REPORT_PATH}/<principle>.pdf", "place_report_pdf",
+                        report_pdf)
 
 
 def _refuse(problem: str) -> flask.Response:
@@ -43,11 +52,19 @@ def _attachment(body: str | bytes, filename: str, mimetype: str) -> flask.Respon
     return response
 
 
-def chart_data(principle: str) -> flask.Response:
-    """``/download/chart-data/<n>.csv?indicator=&view=&level=&period=&callouts=&chart=<k>``."""
-    store = get_store()
+def _not_found(place: str) -> flask.Response:
+    return flask.Response(f"There is no place '{place[:40]}' in this dataset.\n", status=404,
+                          mimetype="text/plain")
+
+
+def chart_data(principle: str, place: str | None = None) -> flask.Response:
+    """``[/<place>]/download/chart-data/<n>.csv?indicator=&view=&level=&period=&callouts=
+    &chart=<k>``."""
+    store = place_store(place)
+    if store is None:
+        return _not_found(place or "")
     params = flask.request.args.to_dict(flat=True)
-    state = state_from_params(store, principle, params)
+    state = state_from_params(store, principle, params, place=place)
     if state.problem:
         return _refuse(state.problem)
     chart = params.get("chart", "1").strip()[:20]
@@ -70,7 +87,8 @@ class _Refused(ValueError):
 def _chart_csv(store, state, chart: str, link: str, today: str) -> list[str]:
     """The file name and the CSV of chart ``chart`` (numbered from 1) of the view ``state``."""
     result = view_figure(store, state.indicator, state.view, level=state.level,
-                         period=state.period, callouts=state.callouts, copy=False)
+                         period=state.period, deprivation=state.deprivation,
+                         callouts=state.callouts, copy=False)
     count = len(result.figures)
     if not (chart.isdigit() and 1 <= int(chart) <= count):
         if not count:
@@ -78,24 +96,49 @@ def _chart_csv(store, state, chart: str, link: str, today: str) -> list[str]:
         raise _Refused(f"There is no chart '{chart}' in this view: it has {count} "
                        f"chart{'s' if count != 1 else ''}, numbered from 1.")
     suffix = f"_{chart}" if count > 1 else ""
-    return [f"{state.indicator}_{state.view}{suffix}_{today}.csv",
+    name = f"{state.place}_" if state.place else ""
+    return [f"{name}{state.indicator}_{state.view}{suffix}_{today}.csv",
             chart_csv(result, int(chart) - 1, link=link, today=today)]
 
 
-def report_pdf(principle: str) -> flask.Response:
-    """``/download/report/<n>.pdf``: the principle's A4 report, printed by Chromium."""
+def report_pdf(principle: str, place: str | None = None) -> flask.Response:
+    """``[/<place>]/download/report/<n>.pdf``: the principle's A4 report, printed by
+    Chromium."""
+    from marmot_dash.export.report import principle_report
+
+    store = place_store(place)
+    if store is None:
+        return _not_found(place or "")
+    try:
+        report = principle_report(store, principle, place)
+    except UserError as error:
+        return _refuse(str(error))
+    return _printed(store, report)
+
+
+def run_sheet_report_pdf(name: str) -> flask.Response:
+    """``/download/report/event/<name>.pdf``: the run sheet's A4 report, printed by Chromium."""
+    from marmot_dash.export.report import run_sheet_report
+
+    try:
+        report = run_sheet_report(current_state().data_dir, name)
+    except (DatasetError, UserError) as error:
+        return _refuse(str(error))
+    return _printed(get_store(), report)
+
+
+def _printed(store, report) -> flask.Response:
+    """The PDF of ``report`` (an ``export.report.Report``) of ``store`` (a place's), printed
+    once a day per dataset and place."""
     from marmot_dash.export.report import report_bytes
 
-    store = get_store()
-    state = state_from_params(store, principle, {})
-    if state.problem:
-        return _refuse(state.problem)
     app = flask.current_app._get_current_object()
     today = dt.date.today().isoformat()
 
     def make() -> bytes:
         with _report_lock:
-            return report_bytes(app, state.principle)
+            return report_bytes(app, report)
 
-    pdf = cache.remember("report-pdf", store, (state.principle, today), make, cache.BYTES)
-    return _attachment(pdf, f"principle-{state.principle}-report_{today}.pdf", "application/pdf")
+    # the Report names the page (with its place) and, for a run sheet, a digest of its contents
+    pdf = cache.remember("report-pdf", store, (report, today), make, cache.BYTES)
+    return _attachment(pdf, f"{report.stem}_{today}.pdf", "application/pdf")

@@ -33,6 +33,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from marmot_dash.app_state import EXTENSION_KEY, AppState
+from marmot_dash.data.comparisons import place_scorecards
 from marmot_dash.data.errors import UserError
 from marmot_dash.data.summaries import summaries
 from marmot_dash.static import serve_static_from_memory
@@ -87,9 +88,13 @@ def trusted_proxies() -> int:
 
 
 def warm(app: Dash) -> None:
-    """Compute the indicator summaries the overview needs before its first visitor asks, and
-    let Dash finish setting itself up (it does so on the first request a process answers)."""
-    summaries(app.server.extensions[EXTENSION_KEY].store)  # computed once and kept
+    """Compute the indicator summaries the overview needs before its first visitor asks (and
+    the headline counts of every place for a dataset of several), and let Dash finish setting
+    itself up (it does so on the first request a process answers)."""
+    store = app.server.extensions[EXTENSION_KEY].store
+    summaries(store)  # computed once and kept
+    if store.is_multi_place:  # the list of places at /
+        place_scorecards(store)
     # Dash's set-up registers the bundles it serves and is not thread-safe: a gthread worker's
     # first requests, answered together, found none registered (404). Done once, before forking.
     app.server.test_client().get("/healthz")

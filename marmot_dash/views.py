@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from marmot_dash.data.comparisons import england_code
 from marmot_dash.data.run_sheets import RunSheet, Step, check_run_sheet
 from marmot_dash.data.schema import (
     COHORT_BREAKDOWNS,
@@ -116,6 +117,7 @@ class ViewState:
     deprivation: str | None = None  # a key of DEPRIVATION_CHOICES
     callouts: bool = False
     problem: str | None = None
+    place: str | None = None  # the place in the address (/<place>/principle/<n>), if any
 
 
 # ---------------------------------------------------------------------------------------------
@@ -132,14 +134,29 @@ def _first(params: Mapping[str, object], key: str) -> str | None:
     return text or None
 
 
+_PAGE_PATH = re.compile(r"/?(?:([^/?#]+)/)?(principle|present|report)/([^/?#]*)/?")
+
+
 def _principle_number(pathname: str | None) -> str | None:
-    match = re.fullmatch(r"/?principle/([^/?#]*)/?", (pathname or "").strip())
+    match = _PAGE_PATH.fullmatch((pathname or "").strip())
+    return match.group(3) if match and match.group(2) == "principle" else None
+
+
+def place_of_path(pathname: str | None) -> str | None:
+    """The place of a ``/<place>/principle|present|report/<n>`` address (None without one)."""
+    match = _PAGE_PATH.fullmatch((pathname or "").strip())
     return match.group(1) if match else None
 
 
+def place_prefix(place: str | None) -> str:
+    """What goes before a page's path for a place: ``/<place>``, or nothing (the primary
+    place at the single-place addresses)."""
+    return f"/{place}" if place else ""
+
+
 def parse_view_state(store, pathname: str | None, search: str | None) -> ViewState:
-    """The state in ``/principle/<n>?indicator=&view=&level=&period=&deprivation=``, checked
-    against the store.
+    """The state in ``[/<place>]/principle/<n>?indicator=&view=&level=&period=&deprivation=``,
+    checked against the store (the place's: see ``place_of_path``).
 
     Missing values take defaults (the principle's first indicator with a value for the
     authority, else its first; the trend view; the first level with the indicator's values and
@@ -148,15 +165,19 @@ def parse_view_state(store, pathname: str | None, search: str | None) -> ViewSta
     what is allowed; this never raises for user input.
     """
     params = parse_qs((search or "").lstrip("?"), keep_blank_values=False)
-    return state_from_params(store, _principle_number(pathname), params)
+    return state_from_params(store, _principle_number(pathname), params,
+                             place=place_of_path(pathname))
 
 
-def state_from_params(store, principle: object, params: Mapping[str, object]) -> ViewState:
-    """Validate a principle number and query parameters (as Dash pages pass them)."""
+def state_from_params(store, principle: object, params: Mapping[str, object], *,
+                      place: str | None = None) -> ViewState:
+    """Validate a principle number and query parameters (as Dash pages pass them); ``place``
+    is the place in the address (kept in the links the state makes)."""
     number = _parse_principle(store, principle)
     if isinstance(number, str):
-        return ViewState(problem=number)
-    state = ViewState(principle=number, callouts=_first(params, "callouts") in ("1", "on", "true"))
+        return ViewState(problem=number, place=place)
+    state = ViewState(principle=number, callouts=_first(params, "callouts") in ("1", "on", "true"),
+                      place=place)
     checks = (_with_indicator, _with_view, _with_level, _with_period, _with_deprivation)
     for check in checks:
         state = check(store, state, params)
@@ -258,7 +279,7 @@ def deprivation_choices(store, indicator_id: str | None) -> list[str]:
 
 
 def cohort_breakdowns(store, indicator_id: str) -> list[str]:
-    """The cohort breakdowns (sex, age, ethnicity) the indicator has rows for."""
+    """The cohort breakdowns (sex, age, ethnicity, pupil group) the indicator has rows for."""
     present = set(store.cohorts(indicator_id)["breakdown"])
     return [breakdown for breakdown in COHORT_BREAKDOWNS if breakdown in present]
 
@@ -286,7 +307,8 @@ def view_state_to_search(state: ViewState) -> str:
 def view_href(state: ViewState, **changes: object) -> str:
     """The path and search of the page showing ``state`` with ``changes`` applied."""
     changed = replace(state, **changes)
-    return f"/principle/{changed.principle}{view_state_to_search(changed)}"
+    return (f"{place_prefix(changed.place)}/principle/{changed.principle}"
+            f"{view_state_to_search(changed)}")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -510,12 +532,12 @@ def _table(rows: pd.DataFrame, extra: tuple[str, ...] = ()) -> pd.DataFrame:
 
 def _trend_view(store, indicator: Mapping) -> ViewResult:
     indicator_id = indicator["indicator_id"]
-    series = _suppressed(store, store.series(indicator_id))
+    breakdown, series = _trend_rows(store, indicator_id)
     own = series[series["area_code"] == store.area_code]
-    if own["value"].notna().sum() == 0:
+    if breakdown is None:
         return _no_data("trend", indicator, f"values over time for {store.area_name}")
     series = series.assign(benchmark=_benchmark_against_england(store, series, indicator))
-    band = peer_band(store, indicator_id)
+    band = peer_band(store, indicator_id, breakdown)
     group = store.peer_group
     peer_name = group["name"] if group and not band.empty else None
     fig = build_trend(
@@ -534,11 +556,16 @@ def _trend_view(store, indicator: Mapping) -> ViewResult:
     listed = ", ".join(against[:-1]) + (" and " if len(against) > 1 else "") + against[-1] \
         if against else "its comparators"
     subtitle = f"{store.area_name} against {listed}, with 95% intervals"
-    fig = _framed(store, fig, indicator, f"{_name(indicator)}: trend", subtitle,
+    title = f"{_name(indicator)}: trend"
+    if breakdown == "sex":
+        title += " by sex"
+        subtitle += "; published by sex only"
+    fig = _framed(store, fig, indicator, title, subtitle,
                   _span(own.dropna(subset=["value"])["period"].tolist()))
     table = _table(series, ("benchmark",))
     if peer_name:
-        members = _suppressed(store, store.peers(indicator_id))
+        members = _suppressed(store, store.series(indicator_id, store.peer_codes,
+                                                  breakdown=breakdown))
         table = pd.concat([table, _table(members)], ignore_index=True)
     return ViewResult(
         view="trend",
@@ -549,17 +576,23 @@ def _trend_view(store, indicator: Mapping) -> ViewResult:
     )
 
 
-def _england_code(store) -> str | None:
-    for comparator in store.comparators:
-        if comparator.get("area_type") == "england":
-            return comparator["code"]
-    return None
+def _trend_rows(store, indicator_id: str) -> tuple[str | None, pd.DataFrame]:
+    """The authority's and comparators' totals over time, or their rows by sex for an indicator
+    published by sex only (no total for the authority): the breakdown and its rows, after
+    disclosure control. The breakdown is None when the authority has no value in either."""
+    for breakdown in ("total", "sex"):
+        series = _suppressed(store, store.series(indicator_id, breakdown=breakdown))
+        if series.loc[series["area_code"] == store.area_code, "value"].notna().any():
+            return breakdown, series
+    return None, series
 
 
 def _benchmark_against_england(store, series: pd.DataFrame, indicator: Mapping) -> np.ndarray:
-    """Each authority point's comparison with England in the same period (others: blank)."""
-    england = series[series["area_code"] == _england_code(store)].set_index("period")["value"]
-    comparator = series["period"].map(england).to_numpy(dtype=float)
+    """Each authority point's comparison with England in the same period and category (the
+    same sex, for an indicator published by sex); others blank."""
+    keys = ["period", "category"]
+    england = series[series["area_code"] == england_code(store)].set_index(keys)["value"]
+    comparator = england.reindex(pd.MultiIndex.from_frame(series[keys])).to_numpy(dtype=float)
     labels = benchmark(
         series["value"].to_numpy(dtype=float),
         series["lower_ci"].to_numpy(dtype=float),
@@ -722,10 +755,18 @@ def _deprivation_view(store, indicator: Mapping, choice: str | None) -> ViewResu
 # Cohorts ---------------------------------------------------------------------------------------
 
 
+def no_cohorts_message(indicator: Mapping) -> str:
+    """The plain sentence for an indicator without cohort rows; pupil groups (free school
+    meals, looked after) are named only for an indicator of pupils."""
+    of_pupils = "pupil" in _text(indicator.get("name")).lower()
+    groups = "sex, age, ethnicity or pupil group" if of_pupils else "sex, age or ethnicity"
+    return f"No breakdown by {groups} is published for this indicator."
+
+
 def _cohorts_view(store, indicator: Mapping) -> ViewResult:
     rows = store.cohorts(indicator["indicator_id"])
     if rows.empty:
-        return _no_data("cohorts", indicator, "breakdown by sex, age or ethnicity")
+        return ViewResult(view="cohorts", message=no_cohorts_message(indicator))
     rows = _suppressed(store, rows)
     reference = reference_groups(rows)
     rows = _with_gaps_to_reference(rows, reference)
@@ -801,15 +842,22 @@ def _data_view(store, indicator: Mapping) -> ViewResult:
 
 
 def step_view(store, step: Step, *, copy: bool = True) -> ViewResult:
-    """The view a run-sheet step shows (its level, period and call-out choice included)."""
+    """The view a run-sheet step shows (its level, period, deprivation grouping and call-out
+    choice included); an unknown grouping is the result's ``message``, never a silent default."""
+    if step.deprivation is not None and step.deprivation not in DEPRIVATION_CHOICES:
+        return ViewResult(view=step.view, message=(
+            f"there is no deprivation grouping '{step.deprivation}'. The groupings are "
+            f"{', '.join(DEPRIVATION_CHOICES)}."))
     return view_figure(store, step.indicator, step.view, level=step.level, period=step.period,
-                       callouts=step.callouts, copy=copy)
+                       deprivation=step.deprivation, callouts=step.callouts, copy=copy)
 
 
 def step_state(step: Step) -> ViewState:
-    """The principle page's URL state of a run-sheet step."""
+    """The principle page's URL state of a run-sheet step (all of it: a QR code or link made
+    from it opens the very chart the step shows)."""
     return ViewState(principle=step.principle, indicator=step.indicator, view=step.view,
-                     level=step.level, period=step.period, callouts=step.callouts)
+                     level=step.level, period=step.period, deprivation=step.deprivation,
+                     callouts=step.callouts)
 
 
 def run_sheet_problems(store, sheet: RunSheet) -> list[str]:

@@ -51,3 +51,14 @@ def published_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from tests.data.published_town import write
 
     return write(tmp_path_factory.mktemp("published") / "dataset")
+
+
+@pytest.fixture(scope="session")
+def places_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An illustrative dataset of three simulated places (the England simulator at 540 small
+    areas), simulated once per test session."""
+    from marmot_dash.data.simulate import simulate_dataset
+    from marmot_dash.data.simulate.town import simulated_england
+
+    return simulate_dataset(tmp_path_factory.mktemp("places") / "dataset",
+                            geography=simulated_england(n_small=540, n_places=3))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dash import html
 
-from marmot_dash.views import ViewState, view_href, view_state_to_search
+from marmot_dash.views import ViewState, place_prefix, view_href, view_state_to_search
 
 CHART_DATA_PATH = "/download/chart-data"
 REPORT_PATH = "/download/report"
@@ -21,8 +21,8 @@ REPORT_PATH = "/download/report"
 def chart_data_href(state: ViewState, index: int) -> str:
     """The address of the CSV of chart ``index`` (from 0) of the view in ``state``."""
     search = view_state_to_search(state)
-    return (f"{CHART_DATA_PATH}/{state.principle}.csv{search}{'&' if search else '?'}"
-            f"chart={index + 1}")
+    return (f"{place_prefix(state.place)}{CHART_DATA_PATH}/{state.principle}.csv{search}"
+            f"{'&' if search else '?'}chart={index + 1}")
 
 
 def chart_share_bar(state: ViewState, index: int, graph_id: str, filename: str) -> html.Div:
@@ -49,8 +49,21 @@ def chart_share_bar(state: ViewState, index: int, graph_id: str, filename: str) 
     )
 
 
-def report_link(principle: int) -> html.A:
-    """"Download report (PDF)": the principle's A4 briefing (takes a few seconds to print)."""
-    return html.A("Download report (PDF)", href=f"{REPORT_PATH}/{principle}.pdf",
-                  id="report-download", className="report-download",
-                  title="An A4 briefing of this principle; it takes a few seconds to make")
+def report_href(principle: int | None = None, *, run_sheet: str | None = None,
+                place: str | None = None) -> str:
+    """The address of the PDF report of a principle or (by name) of a run sheet; ``place``
+    as in the page's address (a place's principle report)."""
+    if run_sheet is not None:
+        return f"{REPORT_PATH}/event/{run_sheet}.pdf"
+    return f"{place_prefix(place)}{REPORT_PATH}/{principle}.pdf"
+
+
+def report_link(principle: int | None = None, *, run_sheet: str | None = None,
+                place: str | None = None, class_name: str = "report-download") -> html.A:
+    """"Download report (PDF)": the A4 briefing of a principle (of ``place``) or of a run
+    sheet (it takes a few seconds to print)."""
+    what = "this run sheet" if run_sheet is not None else "this principle"
+    return html.A("Download report (PDF)",
+                  href=report_href(principle, run_sheet=run_sheet, place=place),
+                  id="report-download", className=class_name,
+                  title=f"An A4 briefing of {what}; it takes a few seconds to make")

@@ -33,9 +33,12 @@ LABEL = "Download slides (.pptx)"
 
 
 def deck_button(*, principle: int | None = None, run_sheet: str | None = None,
-                class_name: str = "button button-secondary") -> html.Div:
-    """The button, its progress bar and status line, and the download it fills."""
-    source = {"principle": principle} if run_sheet is None else {"run_sheet": run_sheet}
+                place: str | None = None, class_name: str = "button button-secondary"
+                ) -> html.Div:
+    """The button, its progress bar and status line, and the download it fills (``place``:
+    the place of the page's address, for a principle's deck)."""
+    source = ({"principle": principle, "place": place} if run_sheet is None
+              else {"run_sheet": run_sheet})
     return html.Div(
         className="deck-tool",
         children=[
@@ -52,13 +55,24 @@ def deck_button(*, principle: int | None = None, run_sheet: str | None = None,
     )
 
 
+def requested_store(state, source: object):
+    """The store of the place a page's deck is for (the primary without one)."""
+    place = source.get("place") if isinstance(source, dict) else None
+    if place is None:
+        return state.store
+    try:
+        return state.store.place(str(place))
+    except KeyError:
+        raise UserError(f"There is no place '{str(place)[:40]}' in this dataset.") from None
+
+
 def requested_deck(state, source: object) -> Deck:
     """The deck a page asked for, checked (``UserError`` or ``DatasetError`` when bad)."""
     if not isinstance(source, dict):
         raise UserError("The page did not say which slides to make.")
     if "run_sheet" in source:
         return run_sheet_deck(load_run_sheet(state.data_dir, str(source["run_sheet"])))
-    return principle_deck(state.store, str(source.get("principle")))
+    return principle_deck(requested_store(state, source), str(source.get("principle")))
 
 
 @dash.callback(
@@ -80,10 +94,11 @@ def make_deck(set_progress, n_clicks: int, source: object) -> tuple:
     state = current_state()
     try:
         deck = requested_deck(state, source)
+        store = requested_store(state, source)
         # a deck made today for the same build and steps, on any machine, is fetched, not redrawn
         data = cache.remember(
-            "deck", state.store, (deck, dt.date.today()),
-            lambda: build_deck(state.store, deck, progress=lambda done, total, what:
+            "deck", store, (deck, dt.date.today()),
+            lambda: build_deck(store, deck, progress=lambda done, total, what:
                                set_progress((done, total, what))),
             cache.BYTES)
     except (DatasetError, UserError, ExportError) as error:

@@ -8,6 +8,9 @@ from dash import ALL, Dash, Input, Output, State, dcc, html
 
 MAIN_ID = "main-content"
 NAV_LINK = "nav-link"
+# The place in a path (JavaScript): /<place> or /<place>/principle|present|report/...
+PLACE_PATH = (r"/^\/([A-Za-z](?=[A-Za-z0-9]*[0-9])[A-Za-z0-9]{1,39})"
+              r"(\/(principle|present|report)\/.*)?$/")
 
 
 def principle_path(principle_id: int) -> str:
@@ -62,29 +65,38 @@ def site_header(dataset_name: str, principles: Iterable[Mapping]) -> html.Header
 
 # Marks the link of the current page (class and aria-current) without a server round trip,
 # and after a move to another page puts focus (and the view) at the start of the content, as
-# a full page load would.
+# a full page load would. On a place's pages (/<place>, /<place>/principle/<n>...) the overview
+# and principle links lead to that place's (a place code has a digit: data/meta.py PLACE_CODE).
 _MARK_CURRENT_LINK = """
-function(pathname, hrefs) {
+function(pathname, ids) {
     const path = (pathname || "/").replace(/\\/+$/, "") || "/";
     if (window.marmotPath !== undefined && window.marmotPath !== path) {
         const main = document.getElementById("MAIN_ID");
         if (main) { main.focus(); window.scrollTo(0, 0); }
     }
     window.marmotPath = path;
-    document.querySelectorAll(".site-nav a.nav-link").forEach(function(a) {
-        if (a.getAttribute("href") === path) { a.setAttribute("aria-current", "page"); }
+    const place = path.match(PLACE_PATH);
+    const prefix = place ? "/" + place[1] : "";
+    const hrefs = ids.map(function(id) {
+        if (id.href === "/") { return prefix || "/"; }
+        return id.href.startsWith("/principle/") ? prefix + id.href : id.href;
+    });
+    document.querySelectorAll(".site-nav a.nav-link").forEach(function(a, k) {
+        if (hrefs[k] === path) { a.setAttribute("aria-current", "page"); }
         else { a.removeAttribute("aria-current"); }
     });
-    return hrefs.map(h => h === path ? "nav-link active" : "nav-link");
+    return [hrefs.map(h => h === path ? "nav-link active" : "nav-link"), hrefs];
 }
-""".replace("MAIN_ID", MAIN_ID)
+""".replace("MAIN_ID", MAIN_ID).replace("PLACE_PATH", PLACE_PATH)
 
 
 def register_nav_callbacks(app: Dash) -> None:
-    """Highlight the navigation link of the page shown; focus its content after a move."""
+    """Highlight the navigation link of the page shown and point the links at its place;
+    focus its content after a move."""
     app.clientside_callback(
         _MARK_CURRENT_LINK,
         Output({"type": NAV_LINK, "href": ALL}, "className"),
+        Output({"type": NAV_LINK, "href": ALL}, "href"),
         Input("_pages_location", "pathname"),
-        State({"type": NAV_LINK, "href": ALL}, "href"),
+        State({"type": NAV_LINK, "href": ALL}, "id"),
     )

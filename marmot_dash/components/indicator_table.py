@@ -105,7 +105,7 @@ def indicator_table(
 
 def _row(indicator: Mapping, summary: Mapping, href: str, selected: bool, *,
          with_rank: bool = False) -> html.Tr:
-    digits = _digits(indicator)
+    digits = value_digits(indicator)
     name = indicator.get("short_name") or indicator.get("name")
     tooltip = str(indicator.get("name") or "")
     if selected:
@@ -114,34 +114,64 @@ def _row(indicator: Mapping, summary: Mapping, href: str, selected: bool, *,
     else:
         name_link = dcc.Link(name, href=href, title=tooltip, className="indicator-link")
     unit = _text(indicator.get("unit"))
+    by_sex = summary.get("by_sex") or []
     return html.Tr(
         className="indicator-row selected" if selected else "indicator-row",
         **{"data-indicator": indicator["indicator_id"]},
         children=[
             html.Th([name_link, html.Div(_sources(indicator.get("sources")),
                                          className="sources")], scope="row"),
-            html.Td([format_value(summary.get("value"), digits),
-                     html.Span(f" {unit}", className="unit") if unit else None,
-                     html.Br(), html.Span(f"({_text(summary.get('latest_period')) or '–'})",
-                                          className="muted")],
-                    className="number", **{"data-value": _raw(summary.get("value"))}),
-            html.Td(_baseline(summary, digits), className="number"),
-            html.Td(_mark(CHANGE_MARKS, summary.get("change_judgement"), "not_compared",
-                          _change_detail(summary, digits))),
-            html.Td(format_value(summary.get("england_value"), digits), className="number"),
-            html.Td(_benchmark(summary.get("benchmark"))),
+            _latest_cell(summary, digits, unit),
+            html.Td(_baseline(summary, digits, indicator.get("baseline_period")),
+                    className="number"),
+            html.Td(_per_sex(by_sex, lambda sex: _change_mark(sex, digits)) if by_sex
+                    else _change_mark(summary, digits)),
+            html.Td(_per_sex(by_sex, lambda sex: format_value(sex["england_value"], digits))
+                    if by_sex else format_value(summary.get("england_value"), digits),
+                    className="number"),
+            html.Td(_per_sex(by_sex, lambda sex: _benchmark(sex["benchmark"])) if by_sex
+                    else _benchmark(summary.get("benchmark"))),
             html.Td(_trend(summary.get("trend"), summary.get("trend_judgement"))),
             html.Td(_mark(GAP_MARKS, summary.get("gap_change"), "not_available",
                           _gap_detail(summary, digits))),
-            html.Td(rank_text(summary.get("peer_rank"), summary.get("peer_count"),
-                              indicator.get("polarity")), className="peer-rank")
+            html.Td(_per_sex(by_sex, lambda sex: rank_text(
+                sex.get("peer_rank"), sex.get("peer_count"), indicator.get("polarity")))
+                if by_sex else rank_text(summary.get("peer_rank"), summary.get("peer_count"),
+                                         indicator.get("polarity")), className="peer-rank")
             if with_rank else None,
             html.Td(sparkline_image(summary.get("sparkline") or (), indicator)),
         ],
     )
 
 
-def _digits(indicator: Mapping) -> int:
+def _latest_cell(summary: Mapping, digits: int, unit: str) -> html.Td:
+    """The latest value and period; for an indicator published by sex only, each sex's latest
+    value and the summary's note saying so (never a blank)."""
+    unit_span = html.Span(f" {unit}", className="unit") if unit else None
+    by_sex = summary.get("by_sex") or []
+    if by_sex:
+        return html.Td(
+            [*_per_sex(by_sex, lambda sex: format_value(sex["value"], digits)), unit_span,
+             html.Br(), html.Span(f"({by_sex[0]['period']})", className="muted"), html.Br(),
+             html.Span(_text(summary.get("note")), className="muted by-sex-note")],
+            className="number")
+    return html.Td([format_value(summary.get("value"), digits), unit_span,
+                    html.Br(), html.Span(f"({_text(summary.get('latest_period')) or '–'})",
+                                         className="muted")],
+                   className="number", **{"data-value": _raw(summary.get("value"))})
+
+
+def _per_sex(by_sex: Sequence[Mapping], show: Callable[[Mapping], object]) -> list:
+    """ "Male <shown>", "Female <shown>", one a line."""
+    lines: list = []
+    for sex in by_sex:
+        lines += [html.Br()] if lines else []
+        lines += [f"{sex['category']} ", show(sex)]
+    return lines
+
+
+def value_digits(indicator: Mapping) -> int:
+    """Decimal places shown for the indicator's values (0 for counts, else 1)."""
     return 0 if indicator.get("value_type") == "count" else 1
 
 
@@ -159,10 +189,21 @@ def _raw(value: object) -> str:
     return "" if math.isnan(number) else repr(number)
 
 
-def _baseline(summary: Mapping, digits: int) -> list:
-    period = _text(summary.get("baseline_period"))
-    return [format_value(summary.get("baseline_value"), digits), html.Br(),
-            html.Span(f"({period})", className="muted") if period else None]
+def _baseline(summary: Mapping, digits: int, catalogue_period: object) -> list:
+    """The baseline value and period; each sex's for an indicator published by sex only."""
+    by_sex = summary.get("by_sex") or []
+    if by_sex:
+        values = _per_sex(by_sex, lambda sex: format_value(sex["baseline_value"], digits))
+        period = _text(catalogue_period)
+    else:
+        values = [format_value(summary.get("baseline_value"), digits)]
+        period = _text(summary.get("baseline_period"))
+    return [*values, html.Br(), html.Span(f"({period})", className="muted") if period else None]
+
+
+def _change_mark(summary: Mapping, digits: int) -> html.Span:
+    return _mark(CHANGE_MARKS, summary.get("change_judgement"), "not_compared",
+                 _change_detail(summary, digits))
 
 
 def _change_detail(summary: Mapping, digits: int) -> str:
@@ -240,7 +281,7 @@ def sparkline_image(values: Sequence[float], indicator: Mapping, *, colour: str 
     svg = (f"<svg xmlns='http://www.w3.org/2000/svg' width='{width}' height='{height}' "
            f"viewBox='0 0 {width} {height}'><polyline fill='none' stroke='{colour}' "
            f"stroke-width='1.5' points='{coords}'/></svg>")
-    digits = _digits(indicator)
+    digits = value_digits(indicator)
     alt = (f"Last {len(points)} values, from {format_value(ys[0], digits)} to "
            f"{format_value(ys[-1], digits)}")
     return html.Img(src="data:image/svg+xml," + quote(svg), alt=alt, width=width, height=height,

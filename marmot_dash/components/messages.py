@@ -1,4 +1,4 @@
-"""Messages in place of a page: not found, and something went wrong."""
+"""Messages in place of a page: not found (a page, a run sheet), and something went wrong."""
 
 from __future__ import annotations
 
@@ -23,6 +23,16 @@ def not_found_message(detail: str | None = None) -> html.Section:
             ),
         ],
     )
+
+
+def run_sheet_message(problem: str, name: str | None = None) -> html.Section:
+    """A "not found" panel for a run sheet (or a step of it) that cannot be shown, with links
+    to edit it (when ``name`` is given) and to all run sheets."""
+    panel = not_found_message(problem)
+    links = [html.P(dcc.Link("Edit this run sheet", href=f"/events/{name}"))] if name else []
+    panel.children = [*panel.children, *links,
+                      html.P(dcc.Link("All run sheets", href="/events"))]
+    return panel
 
 
 def error_message() -> html.Section:
@@ -53,3 +63,13 @@ def app_error_props() -> dict:
             dcc.Link("Back to the overview", href="/"),
         ],
     }
+
+
+def unknown_place_message(code: object) -> html.Section:
+    """The "not found" panel for an address naming a place the dataset does not hold."""
+    shown = str(code or "")[:40]
+    panel = not_found_message(f"There is no place '{shown}' in this dataset, and no page at "
+                              "this address.")
+    panel.children = [*panel.children,
+                      html.P(dcc.Link("See every place of this dataset", href="/"))]
+    return panel

@@ -1,5 +1,6 @@
-"""The presentation's QR code for the room: the slide's chart on the principle page, as a large
-QR code and its address, so people open it on their phones and explore it themselves.
+"""The presentation's QR code for the room: the chart shown, on the principle page with the same
+view state, as a large QR code and its address, so people open it on their phones and explore
+it themselves.
 
 ``assets/share.js`` shows and hides the overlay (key q, the button, Escape). The address is the
 public one from ``MARMOT_PUBLIC_URL`` (``export.qr``); without it the overlay says so and shows
@@ -10,15 +11,8 @@ from __future__ import annotations
 
 from dash import html
 
-from marmot_dash.components.present_slides import Slide
 from marmot_dash.export.qr import PUBLIC_URL_VARIABLE, public_link, qr_data_uri
 from marmot_dash.views import ViewState, view_href
-
-
-def slide_view_path(principle: int, slide: Slide, callouts: bool) -> str:
-    """The principle-page address of a slide's chart (indicator, view and call-outs)."""
-    return view_href(ViewState(principle=principle, indicator=slide.indicator_id,
-                               view=slide.view, callouts=callouts))
 
 
 def qr_button() -> html.Button:
@@ -29,9 +23,11 @@ def qr_button() -> html.Button:
                           "aria-keyshortcuts": "q"})
 
 
-def qr_overlay(principle: int, slide: Slide, callouts: bool) -> html.Div:
-    """The hidden overlay with the slide's QR code and address (or why there is none)."""
-    path = slide_view_path(principle, slide, callouts)
+def qr_overlay(view: ViewState) -> html.Div:
+    """The hidden overlay with the QR code and address of the principle-page view ``view``
+    (all of its state: indicator, view, level, period, grouping, call-outs), or why there is
+    no code."""
+    path = view_href(view)
     link = public_link(path)
     if link:
         shown = [html.Img(src=qr_data_uri(link), alt=f"QR code for {link}", className="qr-code",

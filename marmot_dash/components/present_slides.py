@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from marmot_dash.views import place_prefix
+
 PRESENT_VIEWS: tuple[str, ...] = ("trend", "deprivation")
 PRESENT_PATH = "/present"
 
@@ -68,9 +70,11 @@ def first_param(params: Mapping[str, object], key: str) -> str | None:
     return None if value is None else str(value)
 
 
-def present_href(principle: int, slide: int = 1, *, callouts: bool = False) -> str:
-    """The address of a slide: ``/present/<principle>?slide=<k>`` (plus ``callouts=on``)."""
+def present_href(principle: int, slide: int = 1, *, callouts: bool = False,
+                 place: str | None = None) -> str:
+    """The address of a slide: ``[/<place>]/present/<principle>?slide=<k>`` (plus
+    ``callouts=on``)."""
     params: dict[str, object] = {"slide": slide}
     if callouts:
         params["callouts"] = "on"
-    return f"{PRESENT_PATH}/{principle}?{urlencode(params)}"
+    return f"{place_prefix(place)}{PRESENT_PATH}/{principle}?{urlencode(params)}"

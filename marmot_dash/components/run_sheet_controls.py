@@ -69,10 +69,11 @@ def add_view(data_dir, store, typed_name: object, view: object) -> tuple[RunShee
         sheet = RunSheet(name, str(typed_name).strip()[:200], ())
     indicator = store.indicator(state.indicator)
     heading = f"{indicator.get('short_name') or indicator.get('name')}: {VIEW_LABELS[state.view]}"
+    places = state.view == "places"
     step = Step(state.principle, state.indicator, state.view,
-                state.level if state.view == "places" else None,
-                state.period if state.view == "places" else None,
-                state.callouts, heading, "")
+                state.level if places else None, state.period if places else None,
+                state.callouts, heading, "",
+                deprivation=state.deprivation if state.view == "deprivation" else None)
     sheet = add_step(sheet, step)
     save_run_sheet(data_dir, sheet)
     return sheet, len(sheet.steps)

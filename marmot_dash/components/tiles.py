@@ -79,8 +79,9 @@ def _count_item(mark: Mark, count: int) -> html.Li:
     )
 
 
-def principle_tile(principle: Mapping, counts: Mapping[str, int]) -> html.Li:
-    """A tile: the principle's name (a link to its page), title and early-impact scorecard.
+def principle_tile(principle: Mapping, counts: Mapping[str, int], prefix: str = "") -> html.Li:
+    """A tile: the principle's name (a link to its page, after ``prefix``: a place's
+    ``/<code>``), title and early-impact scorecard.
 
     ``counts`` is a row of ``data.summaries.principle_scorecard``: ``indicators`` and the count
     of each mark's key.
@@ -108,7 +109,7 @@ def principle_tile(principle: Mapping, counts: Mapping[str, int]) -> html.Li:
                 dcc.Link(
                     [html.Span(f"Principle {number}", className="tile-number"),
                      html.Span(str(principle["short_name"]), className="tile-name")],
-                    href=principle_path(number),
+                    href=prefix + principle_path(number),
                     className="tile-link",
                 ),
                 className="tile-heading",

@@ -25,6 +25,7 @@ from marmot_dash.views import (
     VIEWS,
     ViewResult,
     ViewState,
+    no_cohorts_message,
     view_href,
 )
 
@@ -40,7 +41,6 @@ TABLE_HEADERS = {
     "benchmark": "Compared with England", "comparison": "Compared with the authority",
     "reference": "Reference group", "gap": "Gap to reference", "ratio": "Ratio to reference",
 }
-NO_COHORTS = "No breakdown by sex, age or ethnicity is published for this indicator."
 COHORT_WORDS = {"sex": "sex", "age": "age", "ethnicity": "ethnicity",
                 "pupil_group": "pupil group (free school meals, looked after)"}
 MAX_TABLE_ROWS = 500
@@ -203,7 +203,7 @@ def definition(indicator: Mapping, *, cohorts: Sequence[str] = (),
         ("Target", f"{target} by {_text(indicator.get('target_period'))}" if target else "None"),
         ("Sources", _text(indicator.get("sources")) or "None listed (not tagged JSNA or "
                                                         "Luton 2040)"),
-        ("Cohorts", f"Published by {named}." if named else NO_COHORTS),
+        ("Cohorts", f"Published by {named}." if named else no_cohorts_message(indicator)),
         ("Fingertips id", _text(indicator.get("fingertips_id")) or "–"),
     ]
     if peer_group:

@@ -32,6 +32,7 @@ from pandera.errors import SchemaError, SchemaErrors
 from marmot_dash.data import checksums, limits, schema
 from marmot_dash.data.errors import DatasetError
 from marmot_dash.data.meta import parse_meta
+from marmot_dash.data.places import area_places, place_list, small_area_rows
 from marmot_dash.data.yamlfile import read_yaml
 
 # Columns written with dictionary (categorical) encoding: few distinct values, many rows.
@@ -544,6 +545,28 @@ def _read_geo(directory: Path, areas: pd.DataFrame) -> dict[str, dict]:
     return geo
 
 
+def _check_places(meta: dict, areas: pd.DataFrame) -> None:
+    """With ``places`` in dataset.yaml: each is an ``la`` row of areas.parquet and every ward,
+    LSOA and MSOA belongs to one of them (its ``parent_code`` chain reaches it)."""
+    if "places" not in meta:
+        return
+    file = schema.AREAS_FILE
+    codes = [place["code"] for place in place_list(meta)]
+    authorities = set(areas.loc[areas["level"] == "la", "area_code"])
+    missing = [code for code in codes if code not in authorities]
+    if missing:
+        raise DatasetError(file, f"no 'la' row for place {missing[0]} of {schema.DATASET_FILE}"
+                           + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""),
+                           column="area_code")
+    orphans = np.flatnonzero((small_area_rows(areas) & area_places(areas, codes).isna())
+                             .to_numpy())
+    if len(orphans):
+        row = int(orphans[0])
+        raise DatasetError(file, f"area {areas['area_code'].iloc[row]} belongs to none of the "
+                                 "places (its parent_code chain reaches no place)",
+                           row=row + 1, column="parent_code")
+
+
 def collection_dict(features: list[dict]) -> dict:
     """A GeoJSON FeatureCollection of ``features``."""
     return {"type": "FeatureCollection", "features": features}
@@ -698,10 +721,12 @@ def load_dataset(path: str | Path, *, full: bool = False) -> Dataset:
     if record is not None:
         checksums.check_record(directory, record)
         principles, indicators, areas, values, geo = _read_recorded(directory)
+        _check_places(meta, areas)  # dataset.yaml is not checksummed: its places may have changed
     else:
         principles = _read_principles(directory)
         indicators = _read_indicators(directory)
         areas = _read_areas(directory)
+        _check_places(meta, areas)
         values = _read_values(directory, indicators, areas)
         geo = _read_geo(directory, areas)
     themes, stages = _read_themes(directory)

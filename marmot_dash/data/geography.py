@@ -22,7 +22,8 @@ class Comparator:
 
 @dataclass(frozen=True)
 class Geography:
-    """One authority, its comparators, its small areas (``areas.parquet`` rows) and boundaries.
+    """One authority (or several: ``places``), its comparators, its small areas (``areas.parquet``
+    rows) and boundaries.
 
     ``areas`` has the columns of ``schema.AREA_COLUMNS``; ``boundaries`` maps a level
     (``ward``, ``lsoa``, ``msoa``, ``la``) to a WGS84 GeoJSON FeatureCollection whose features
@@ -34,6 +35,15 @@ class Geography:
     comparators: tuple[Comparator, ...]
     areas: pd.DataFrame
     boundaries: dict[str, dict] = field(default_factory=dict)
+    # Several authorities: (code, name) of each, ``area_code`` first (empty: that one alone),
+    # and the name of the whole (e.g. "Simulated England").
+    places: tuple[tuple[str, str], ...] = ()
+    name: str = ""
+
+    @property
+    def place_codes(self) -> list[str]:
+        """The code of every authority: the places, or ``area_code`` alone."""
+        return [code for code, _ in self.places] or [self.area_code]
 
     @property
     def levels(self) -> tuple[str, ...]:

@@ -5,11 +5,14 @@ so a typo or a smuggled structure is a clear error at validation instead of a br
 Keys (see docs/architecture.md): ``name``, ``area: {code, name}``, ``comparators: [{code, name,
 area_type}]``, ``levels``, ``illustrative``, ``built_at``, ``seed``, ``disclosure_threshold``,
 ``sources: [{name, publisher, licence, url}]``, ``build_notes: [text]``, ``peer_group: {name,
-description, members: [{code, name}]}`` and ``principle_notes: {1-8: text}``.
+description, members: [{code, name}]}``, ``principle_notes: {1-8: text}`` and ``places:
+[{code, name}]`` (several authorities in one dataset: ``area`` is the primary one and one of
+them; each code is letters and digits, as it is a segment of the place's addresses).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Any
@@ -23,6 +26,9 @@ COMPARATOR_KEYS = ("code", "name", "area_type")
 CREDIT_KEYS = ("name", "publisher", "licence", "url")
 PEER_GROUP_KEYS = ("name", "description", "members")
 MEMBER_KEYS = ("code", "name")
+# A place's code is the first segment of its addresses (/<code>/principle/1): a letter, then
+# letters and digits with at least one digit, so it never reads as a page name (/themes).
+PLACE_CODE = re.compile(r"[A-Za-z](?=[A-Za-z0-9]*[0-9])[A-Za-z0-9]{1,39}")
 
 
 def parse_meta(raw: Any, file: str = schema.DATASET_FILE) -> dict:
@@ -42,6 +48,9 @@ def parse_meta(raw: Any, file: str = schema.DATASET_FILE) -> dict:
     for key, check in _CHECKS.items():
         if key in meta:
             meta[key] = check(meta[key], file, key)
+    if "places" in meta and meta["area"]["code"] not in {p["code"] for p in meta["places"]}:
+        raise DatasetError(file, f"expected area.code {_brief(meta['area']['code'])} to be one "
+                                 "of the places", column="places")
     return meta
 
 
@@ -155,6 +164,28 @@ def _principle_notes(value: Any, file: str, key: str) -> dict[int, str]:
     return notes
 
 
+def _places(value: Any, file: str, key: str) -> list[dict]:
+    where = f"{file} ({key})"
+    places, codes = [], set()
+    for row, item in enumerate(_list(value, file, key, "{code, name}"), 1):
+        place = _mapping(item, where, None, MEMBER_KEYS, row)
+        for name in MEMBER_KEYS:
+            _text(place.get(name), where, name, row)
+        code = place["code"]
+        if not PLACE_CODE.fullmatch(code):
+            raise DatasetError(where, f"expected a code of letters and digits starting with a "
+                                      f"letter (e.g. E06000032), found {_brief(code)}",
+                               row=row, column="code")
+        if code in codes:
+            raise DatasetError(where, f"place {code} is listed twice", row=row, column="code")
+        codes.add(code)
+        places.append(place)
+    if not places:
+        raise DatasetError(file, "expected at least one place (or leave the key out)",
+                           column=key)
+    return places
+
+
 def _validated(value: Any, file: str, key: str) -> dict:
     """The validation record (``data/checksums.py``): ``{schema: text, files: {name: text}}``."""
     record = _mapping(value, file, key, ("schema", "files"))
@@ -179,6 +210,7 @@ _CHECKS: dict[str, Callable[[Any, str, str], Any]] = {
     "build_notes": _build_notes,
     "peer_group": _peer_group,
     "principle_notes": _principle_notes,
+    "places": _places,
     "validated": _validated,
 }
 

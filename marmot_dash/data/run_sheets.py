@@ -9,6 +9,7 @@ A facilitator's run sheet is a YAML file beside the dataset, ``<data_dir>/events
         view: trend            # trend, places, deprivation or cohorts
         level: ward            # optional: the places view's level and period
         period: "2023"
+        deprivation: local_decile  # optional: the deprivation view's grouping
         callouts: true         # optional, default false
         heading: Where we start
         notes: What to say while this chart is up.
@@ -57,7 +58,7 @@ _TAG = re.compile(r"<\s*[A-Za-z/!?]")
 _NOT_NAME = re.compile(r"[^a-z0-9]+")
 SHEET_FIELDS = ("title", "steps")
 STEP_FIELDS = ("principle", "indicator", "view", "level", "period", "callouts", "heading",
-               "notes")
+               "notes", "deprivation")
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,7 @@ class Step:
     callouts: bool
     heading: str
     notes: str
+    deprivation: str | None = None  # the deprivation view's grouping, a URL value
 
 
 @dataclass(frozen=True)
@@ -202,6 +204,8 @@ def run_sheet_data(sheet: RunSheet) -> dict:
             item["level"] = step.level
         if step.period:
             item["period"] = step.period
+        if step.deprivation:
+            item["deprivation"] = step.deprivation
         item["callouts"] = step.callouts
         item["heading"] = step.heading
         if step.notes:
@@ -325,6 +329,8 @@ def _step(item: Any, number: int, file: str) -> Step:
         callouts=callouts,
         heading=_text(item.get("heading"), "heading", file, MAX_HEADING, where=where),
         notes=_text(item.get("notes"), "notes", file, MAX_NOTES, multiline=True, where=where),
+        deprivation=_pattern(item.get("deprivation"), "deprivation", _LEVEL_PATTERN, file, where,
+                             "a deprivation grouping name"),
     )
 
 

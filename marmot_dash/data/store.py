@@ -12,6 +12,7 @@ Answers are fresh DataFrames with ``str`` text columns and a RangeIndex.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -22,6 +23,8 @@ import numpy as np
 import pandas as pd
 
 from marmot_dash.data import schema
+from marmot_dash.data.places import area_places, place_list
+from marmot_dash.stats.neighbours import nearest
 
 if TYPE_CHECKING:
     from marmot_dash.data.dataset import Dataset
@@ -31,6 +34,10 @@ TEXT_VALUE_COLUMNS = ("indicator_id", "area_code", "area_name", "area_type", "pe
                       "breakdown", "category", "note")
 BLOCK_KEYS = ("indicator_id", "breakdown", "area_type")
 BlockKey = tuple[str, str, str]
+# How a place's similar places are chosen: areas.parquet columns of the places' ``la`` rows,
+# and how many.
+PEER_MEASURES = ("imd_score", "population")
+PEER_GROUP_SIZE = 15
 
 
 @dataclass(frozen=True)
@@ -466,3 +473,144 @@ class Store:
             return self.dataset.geo[level]
         except KeyError:
             raise KeyError(f"no boundaries for level {level!r} in this dataset") from None
+
+    # --- places (several authorities in one dataset) -------------------------------------------
+
+    @cached_property
+    def places(self) -> list[dict]:
+        """The dataset's places as ``{code, name}``, the primary (dataset.yaml ``area``)
+        first; a single-place dataset has one."""
+        return place_list(self.dataset.meta)
+
+    @property
+    def all_places(self) -> Store:
+        """The store of the whole dataset (every place); a place's view answers its store."""
+        return self
+
+    @property
+    def is_multi_place(self) -> bool:
+        """True when the dataset holds several places (``/`` then lists them)."""
+        return len(self.places) > 1
+
+    def place(self, code: str | None = None) -> Store:
+        """The store of one place (None: the primary), answering as if the dataset held that
+        place alone: its ``area_code``, ``area_name``, small areas and similar-authority group.
+        A single-place dataset answers with the store itself; KeyError for an unknown code.
+        Views are made once and kept, so caches keyed by store work per place."""
+        code = self.places[0]["code"] if code is None else code
+        if not self.is_multi_place and code == self.area_code:
+            return self
+        with _places_lock:
+            views = self.__dict__.setdefault("_place_views", {})
+            if code not in views:
+                place = next((p for p in self.places if p["code"] == code), None)
+                if place is None or not self.is_multi_place:
+                    raise KeyError(f"unknown place {code!r}")
+                views[code] = PlaceView(self, place)
+            return views[code]
+
+    @cached_property
+    def _area_places(self) -> pd.Series:
+        """The place code of each areas.parquet row (NA for areas outside every place)."""
+        return area_places(self._areas, [p["code"] for p in self.places])
+
+    @cached_property
+    def place_measures(self) -> pd.DataFrame:
+        """Each place's ``imd_score`` and ``population`` (areas.parquet ``la`` rows), indexed by
+        code in place order; the measures similar places are chosen on."""
+        rows = self._areas.set_index("area_code")
+        codes = [p["code"] for p in self.places]
+        return rows.loc[codes, list(PEER_MEASURES)].astype(float)
+
+    def similar_places(self, code: str, size: int = PEER_GROUP_SIZE) -> dict | None:
+        """The ``size`` places nearest place ``code`` on deprivation score and population
+        (``stats.neighbours.nearest``), as a dataset.yaml ``peer_group``; None when the dataset
+        has a single place or the measures are missing."""
+        measures = self.place_measures.dropna()
+        if not self.is_multi_place or code not in measures.index or len(measures) < 2:
+            return None
+        size = min(size, len(measures) - 1)
+        names = {p["code"]: p["name"] for p in self.places}
+        place = names[code]
+        return {
+            "name": "Similar places",
+            "description": (f"The {size} places of this dataset nearest {place} on average "
+                            f"deprivation score (IMD) and population (Euclidean distance of the "
+                            f"two measures standardised over the {len(measures)} places)."),
+            "members": [{"code": member, "name": names[member]}
+                        for member in nearest(measures, code, size)],
+        }
+
+
+_places_lock = threading.Lock()
+
+
+class PlaceView(Store):
+    """One place of a multi-place dataset (``Store.place``): the store's queries with the
+    place as the authority.
+
+    It shares the store's arrays and indexes (nothing is copied); what differs is ``meta``
+    (``area`` is the place; ``peer_group`` its similar places, or dataset.yaml's group for
+    the primary place) and the small areas, which are the place's own.
+    """
+
+    def __init__(self, store: Store, place: dict) -> None:  # no Store.__init__: shared state
+        cached = {name for name, value in vars(Store).items()
+                  if isinstance(value, cached_property)}
+        self.__dict__.update({name: value for name, value in vars(store).items()
+                              if name not in cached and name != "_place_views"})
+        self.base = store
+        primary = place["code"] == store.area_code
+        group = store.meta.get("peer_group") if primary else None
+        self.meta = {**store.meta, "area": dict(place),
+                     "peer_group": group or store.similar_places(place["code"])}
+        mine = store._area_places.to_numpy() == place["code"]
+        self._own_areas = self._areas[mine]
+        self._own_ids = {
+            level: np.sort(np.array([self._area_ids[c] for c in rows["area_code"]],
+                                    dtype=self._sorted_area_ids.dtype))
+            for level, rows in self._own_areas.groupby("level")
+        }
+
+    @property
+    def places(self) -> list[dict]:
+        """The dataset's places (as the store's)."""
+        return self.base.places
+
+    @property
+    def all_places(self) -> Store:
+        """The store of the whole dataset."""
+        return self.base
+
+    def place(self, code: str | None = None) -> Store:
+        """Another place of the same dataset (``Store.place``)."""
+        return self.base.place(code)
+
+    def similar_places(self, code: str, size: int = PEER_GROUP_SIZE) -> dict | None:
+        """``Store.similar_places`` of the dataset."""
+        return self.base.similar_places(code, size)
+
+    @cached_property
+    def _areas_by_level(self) -> dict[str, pd.DataFrame]:
+        text = {c: "str" for c in ("area_code", "area_name", "level", "parent_code")}
+        areas = self._own_areas.astype(text).sort_values("area_code")
+        return {level: rows.reset_index(drop=True) for level, rows in areas.groupby("level")}
+
+    def small_areas(self, indicator_id: str, level: str, period: str | None = None
+                    ) -> pd.DataFrame:
+        """``Store.small_areas`` of this place's areas only (found by binary search in the
+        block, which is ordered by area)."""
+        self._check_level(level)
+        block = self._block(indicator_id, "total", level)
+        mine = self._own_ids.get(level)
+        if block is None or mine is None:
+            return self._with_area_columns(np.arange(0))
+        period_sort = self._period_sort(block, period, indicator_id, level)
+        ids = self._sorted_area_ids[block.start:block.stop]
+        left = np.searchsorted(ids, mine, "left")
+        right = np.searchsorted(ids, mine, "right")
+        lengths = right - left
+        positions = (np.repeat(left - np.cumsum(lengths) + lengths, lengths)
+                     + np.arange(int(lengths.sum())) + block.start)
+        positions = positions[self._sorted_period_sort[positions] == period_sort]
+        return self._with_area_columns(positions)

@@ -26,7 +26,7 @@ SUMMARY_COLUMNS = (
     "baseline_period", "baseline_value", "change", "change_significant", "change_judgement",
     "england_value", "benchmark", "trend", "trend_judgement", "gap_latest", "gap_baseline",
     "gap_change", "sii", "sii_lower", "sii_upper", "rii", "peer_rank", "peer_count", "red_red",
-    "sparkline",
+    "sparkline", "note", "by_sex",
 )
 SCORECARD_COLUMNS = (
     "principle", "indicators", "improved", "no_change", "worsened", "better", "similar", "worse",
@@ -50,7 +50,10 @@ QUANTILE_AREA_COLUMNS = {
 FINEST_FIRST = ("lsoa", "msoa", "ward")
 # A peer band needs at least this many members with a value in the period.
 MIN_PEERS_FOR_BAND = 3
-PEER_BAND_COLUMNS = ("period", "period_sort", "median", "minimum", "maximum", "areas")
+PEER_BAND_COLUMNS = ("period", "period_sort", "category", "median", "minimum", "maximum",
+                     "areas")
+# The summaries' note on an indicator published for males and females only (no persons total).
+BY_SEX_ONLY = "Published by sex only: there is no figure for persons."
 
 # compare.change_since_baseline labels -> change_judgement (no polarity: not judged).
 CHANGE_JUDGEMENTS = {
@@ -222,15 +225,18 @@ def _trends(store: Store) -> pd.DataFrame:
     return trends.set_index("indicator_id")
 
 
-def peer_band(store: Store, indicator_id: str) -> pd.DataFrame:
-    """The peer group's median, minimum and maximum per period (``PEER_BAND_COLUMNS``), in
-    period order; only periods where at least ``MIN_PEERS_FOR_BAND`` members have a value.
-    Empty without a peer group."""
-    rows = store.peers(indicator_id).dropna(subset=["value"])
+def peer_band(store: Store, indicator_id: str, breakdown: str = "total") -> pd.DataFrame:
+    """The peer group's median, minimum and maximum per period and category of ``breakdown``
+    (``PEER_BAND_COLUMNS``; the total's category is "Total"), in period then category order;
+    only where at least ``MIN_PEERS_FOR_BAND`` members have a value. Empty without a peer
+    group."""
+    rows = store.series(indicator_id, store.peer_codes, breakdown=breakdown)
+    rows = rows.dropna(subset=["value"])
     if rows.empty:
         return pd.DataFrame(columns=list(PEER_BAND_COLUMNS))
-    band = (rows.groupby(["period_sort", "period"], sort=True)["value"]
-            .agg(median="median", minimum="min", maximum="max", areas="count").reset_index())
+    band = (rows.groupby(["period_sort", "period", "category_sort", "category"], sort=True)
+            ["value"].agg(median="median", minimum="min", maximum="max", areas="count")
+            .reset_index())
     band = band[band["areas"] >= MIN_PEERS_FOR_BAND]
     return band[list(PEER_BAND_COLUMNS)].reset_index(drop=True)
 
@@ -252,11 +258,52 @@ def _peer_rank(store: Store, indicator: dict, latest: dict | None) -> dict[str, 
     if latest is None or not store.peer_codes:
         return {"peer_rank": np.nan, "peer_count": np.nan}
     peers = store.peers(indicator["indicator_id"])
-    others = peers.loc[peers["period"] == latest["period"], "value"].to_numpy(dtype=float)
-    ranked = rank_among(_number(latest, "value"), others, indicator["polarity"])
+    return _ranked(indicator, latest, peers[peers["period"] == latest["period"]])
+
+
+def _ranked(indicator: dict, row: dict, peers: pd.DataFrame) -> dict[str, float]:
+    """``row``'s rank among the ``peers`` rows (NaN when unranked)."""
+    others = peers["value"].to_numpy(dtype=float)
+    ranked = rank_among(_number(row, "value"), others, indicator["polarity"])
     if ranked is None:
         return {"peer_rank": np.nan, "peer_count": np.nan}
     return {"peer_rank": float(ranked[0]), "peer_count": float(ranked[1])}
+
+
+def _by_sex(store: Store, indicator: dict) -> list[dict[str, Any]]:
+    """For an indicator published by sex only: each sex's latest value with its interval, its
+    baseline value and the change since then, England's value for that sex and period, the
+    benchmark against it and the rank among the peer group (the same judgements as the
+    total's)."""
+    indicator_id = indicator["indicator_id"]
+    rows = store.breakdown(indicator_id, "sex")
+    if rows.empty:
+        return []
+    codes = [c["code"] for c in store.comparators if c.get("area_type") == "england"]
+    england = (store.breakdown(indicator_id, "sex", area_code=codes[0],
+                               period=rows["period"].iloc[0]) if codes else rows.iloc[0:0])
+    period = indicator["baseline_period"]
+    baseline = (store.breakdown(indicator_id, "sex", period=period)
+                if isinstance(period, str) and period else rows.iloc[0:0])
+
+    def by_category(frame: pd.DataFrame) -> dict[str, dict]:
+        return dict(zip(frame["category"], frame.to_dict("records"), strict=True))
+
+    england_rows, baseline_rows = by_category(england), by_category(baseline)
+    peers = store.series(indicator_id, store.peer_codes, breakdown="sex")
+    peers = peers[peers["period"] == rows["period"].iloc[0]]
+    found = []
+    for row in rows.to_dict("records"):
+        other, then = england_rows.get(row["category"]), baseline_rows.get(row["category"])
+        found.append({"category": row["category"], "period": row["period"],
+                      "value": _number(row, "value"), "lower_ci": _number(row, "lower_ci"),
+                      "upper_ci": _number(row, "upper_ci"),
+                      "baseline_value": _number(then, "value"),
+                      **_change(indicator, row, then),
+                      "england_value": _number(other, "value"),
+                      "benchmark": _benchmark(indicator, row, other),
+                      **_ranked(indicator, row, peers[peers["category"] == row["category"]])})
+    return found
 
 
 def _sparkline(store: Store, indicator_id: str) -> list[float | None]:
@@ -280,6 +327,7 @@ def _summary(store: Store, indicator: dict, trends: pd.DataFrame) -> dict[str, A
     gap_baseline = (_gap(_deprivation(store, indicator_id, baseline["period"]))
                     if baseline else (np.nan, np.nan, np.nan))
     benchmark = _benchmark(indicator, latest, england)
+    by_sex = _by_sex(store, indicator) if latest is None else []
     return {
         "indicator_id": indicator_id,
         "principle": int(indicator["principle"]),
@@ -301,6 +349,8 @@ def _summary(store: Store, indicator: dict, trends: pd.DataFrame) -> dict[str, A
         **_peer_rank(store, indicator, latest),
         "red_red": benchmark == compare.WORSE and trend_judgement == "worsening",
         "sparkline": _sparkline(store, indicator_id),
+        "note": BY_SEX_ONLY if by_sex else "",
+        "by_sex": by_sex,
     }
 
 
@@ -317,8 +367,10 @@ def summarise(store: Store) -> pd.DataFrame:
     (10,000 Monte Carlo repetitions, fixed seed); ``peer_rank`` of ``peer_count`` (the
     authority and the peer group's members with a value in its latest period; 1 = best by
     polarity, or highest for indicators without one; NaN without a peer group); ``red_red``
-    (worse than England and worsening); and the latest
-    ten values for a sparkline.
+    (worse than England and worsening); the latest ten values for a sparkline; and, for an
+    indicator published by sex only (no total for the authority), ``note`` (``BY_SEX_ONLY``)
+    and ``by_sex``: each sex's latest value, interval, baseline value, change, England's value,
+    benchmark and peer rank (as above).
     """
     trends = _trends(store)
     rows = [_summary(store, indicator, trends)

@@ -89,7 +89,7 @@ def deck_for(data_dir: str | Path, *, principle: int | None = None,
         raise UserError("Give either --principle N or --run-sheet NAME.")
     if out is not None and Path(out).suffix.lower() != ".pptx":
         raise UserError(f"The deck is a PowerPoint file: --out must end in .pptx (got {out}).")
-    store = Store(load_dataset(data_dir))
+    store = Store(load_dataset(data_dir)).place()  # the primary place of a multi-place dataset
     if run_sheet is not None:
         return store, run_sheet_deck(load_run_sheet(data_dir, run_sheet))
     return store, principle_deck(store, principle)

@@ -1,8 +1,14 @@
 """Trend chart: the authority against England and its region over time, with 95% bands, and
-against its peer group of similar authorities (median line and min-max range band)."""
+against its peer group of similar authorities (median line and min-max range band).
+
+An indicator published by sex only (no total) is drawn as one panel per sex, side by side on a
+shared value axis and named on it, each with the same lines, bands and marks as the single
+chart.
+"""
 
 from __future__ import annotations
 
+import html
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -218,40 +224,103 @@ def _category_anchor(periods: list[str]) -> dict:
     }
 
 
-def _baseline_marks(baseline_period: str, position: int) -> tuple[dict, dict]:
-    """A vertical line at the baseline period and its label (shape, annotation)."""
+def _baseline_marks(baseline_period: str, position: int, count: int, axis: str = ""
+                    ) -> tuple[dict, dict]:
+    """A vertical line at the baseline period (``position`` of ``count`` periods) and its label
+    (shape, annotation) on the panel whose axes end in ``axis`` ("" for the first, "2" for the
+    second). In the right half the label sits left of the line: plotly widens the axis to
+    hold a label, which would leave empty periods after the last."""
+    right_half = position > (count - 1) / 2
     shape = {
-        "type": "line", "xref": "x", "yref": "paper", "x0": position, "x1": position,
+        "type": "line", "xref": f"x{axis}", "yref": "paper", "x0": position, "x1": position,
         "y0": 0, "y1": 1, "name": "baseline",
         "line": {"color": MUTED_COLOUR, "dash": "dashdot", "width": 2},
     }
     label = {
-        "x": position, "y": 1, "xref": "x", "yref": "paper", "text": f"Baseline {baseline_period}",
-        "showarrow": False, "xanchor": "left", "yanchor": "top", "xshift": 4, "name": "baseline",
+        "x": position, "y": 1, "xref": f"x{axis}", "yref": "paper",
+        "text": f"Baseline {baseline_period}",
+        "showarrow": False, "xanchor": "right" if right_half else "left", "yanchor": "top",
+        "xshift": -4 if right_half else 4, "name": "baseline",
         "font": {"color": MUTED_COLOUR},
     }
     return shape, label
 
 
-def _target_marks(target: float, target_period: str | None) -> tuple[dict, dict, list[dict]]:
-    """A dotted line at the target, its label, and a star at its period if given."""
+def _target_marks(target: float, target_period: str | None, axis: str = ""
+                  ) -> tuple[dict, dict, list[dict]]:
+    """A dotted line at the target, its label, and a star at its period if given (on the panel
+    whose axes end in ``axis``)."""
     label = f"Target {format_value(target)}" + (f" by {target_period}" if target_period else "")
+    across = "paper" if not axis else f"x{axis} domain"
     shape = {
-        "type": "line", "xref": "paper", "yref": "y", "x0": 0, "x1": 1, "y0": target,
+        "type": "line", "xref": across, "yref": f"y{axis}", "x0": 0, "x1": 1, "y0": target,
         "y1": target, "name": "target",
         "line": {"color": REFERENCE_COLOUR, "dash": "dot", "width": 1.5},
     }
     annotation = {
-        "x": 1, "y": target, "xref": "paper", "yref": "y", "text": label, "showarrow": False,
+        "x": 1, "y": target, "xref": across, "yref": f"y{axis}", "text": label,
+        "showarrow": False,
         "xanchor": "right", "yanchor": "bottom", "name": "target",
         "font": {"color": REFERENCE_COLOUR},
     }
     stars = [] if not target_period else [{
         "type": "scatter", "x": [target_period], "y": [target], "mode": "markers", "name": label,
+        "legendgroup": "target",
         "marker": {"symbol": "star", "size": 16, "color": REFERENCE_COLOUR},
         "hovertemplate": f"{label}<extra></extra>",
     }]
     return shape, annotation, stars
+
+
+_PANEL_GAP = 0.09  # paper fraction between the panels of an indicator published by sex
+_PANEL_TICKS = 6  # at most this many period labels under each panel
+
+
+def _panels(series: pd.DataFrame) -> list[str | None]:
+    """The categories drawn as panels, in ``category_sort`` order: [None] (one chart) for
+    totals, e.g. ["Male", "Female"] for an indicator published by sex only."""
+    if "breakdown" not in series or (series["breakdown"] == "total").all():
+        return [None]
+    ordered = series.sort_values("category_sort", kind="stable")
+    return list(dict.fromkeys(ordered["category"].astype(str)))
+
+
+def _rows_of(frame: pd.DataFrame | None, category: str | None) -> pd.DataFrame | None:
+    if frame is None or category is None or "category" not in frame:
+        return frame
+    return frame[frame["category"] == category]
+
+
+def _panel_traces(series: pd.DataFrame, band: pd.DataFrame | None, *, area_code: str,
+                  periods: list[str], peer_name: str | None) -> list[dict]:
+    """One panel's traces: period anchor, peer range and median, bands, lines and points."""
+    parts = _split_areas(series, area_code)
+    present = [key for key in ("england", "region", "la") if key in parts]
+    traces = [_category_anchor(periods)]
+    if band is not None and not band.empty:
+        traces += _peer_traces(band, peer_name or "Similar authorities")
+    traces += [_band_trace(parts[key], AREA_COLOURS[key], key) for key in present]
+    traces += [_line_trace(parts[key], key, key != "la") for key in present]
+    if "la" in parts:
+        traces += _benchmark_point_traces(parts["la"])
+    return traces
+
+
+def _on_panel(traces: list[dict], category: str | None, axis: str, legend: set[str]
+              ) -> list[dict]:
+    """Place a panel's traces on its axes, name its category in the hover text, and keep one
+    legend entry per legend group across panels (clicking it hides the group in every panel)."""
+    if category is None:
+        return traces
+    for trace in traces:
+        trace.update(xaxis=f"x{axis}", yaxis=f"y{axis}")
+        if "hovertemplate" in trace:
+            trace["hovertemplate"] = f"{category}: {trace['hovertemplate']}"
+        group = trace.get("legendgroup")
+        if group and trace.get("showlegend") is not False:
+            trace["showlegend"] = group not in legend
+            legend.add(group)
+    return traces
 
 
 def build_trend(
@@ -267,49 +336,59 @@ def build_trend(
 ) -> go.Figure:
     """The authority's values over time with 95% bands, England and the region as lines.
 
-    With ``peer_band`` (``data.summaries.peer_band``: period, period_sort, median, minimum,
-    maximum, areas) the peer group ``peer_name`` is drawn behind them as a shaded range with
-    its median line.
+    With ``peer_band`` (``data.summaries.peer_band``: period, period_sort, category, median,
+    minimum, maximum, areas) the peer group ``peer_name`` is drawn behind them as a shaded
+    range with its median line.
 
     The authority's points are coloured and shaped by their ``benchmark`` label against
     England; the baseline period is a vertical line and the target a dotted line with a star
     at its period. ``series`` holds ``schema.VALUE_COLUMNS`` rows for the authority (matched
-    by ``area_code``), England and the region (by ``area_type``), plus ``benchmark``.
+    by ``area_code``), England and the region (by ``area_type``), plus ``benchmark``. When its
+    rows are a breakdown (an indicator published by sex only), each category is a panel with
+    its own comparator lines and peer band (matched by ``category``).
     """
     with_peers = peer_band is not None and not peer_band.empty
     ordered = pd.concat([series[["period", "period_sort"]], peer_band[["period", "period_sort"]]]
                         ) if with_peers else series
     periods = _period_order(ordered, baseline_period, target_period)
-    parts = _split_areas(series, area_code)
-    present = [key for key in ("england", "region", "la") if key in parts]
-    traces = [_category_anchor(periods)]
-    if with_peers:
-        traces += _peer_traces(peer_band, peer_name or "Similar authorities")
-    traces += [_band_trace(parts[key], AREA_COLOURS[key], key) for key in present]
-    traces += [_line_trace(parts[key], key, key != "la") for key in present]
-    if "la" in parts:
-        traces += _benchmark_point_traces(parts["la"])
-    shapes, annotations = [], []
-    if baseline_period:
-        shape, label = _baseline_marks(baseline_period, periods.index(baseline_period))
-        shapes.append(shape)
-        annotations.append(label)
-    if target is not None and not pd.isna(target):
-        shape, label, stars = _target_marks(float(target), target_period)
-        shapes.append(shape)
-        annotations.append(label)
-        traces += stars
-    layout = base_layout(
-        hovermode="closest",
-        xaxis=axis_style(
-            "Period", type="category", categoryorder="array", categoryarray=periods,
-            showgrid=False,
-        ),
-        yaxis=axis_style(unit_label(indicator)),
-        shapes=shapes,
-        annotations=annotations,
-    )
+    panels = _panels(series)
+    width = (1 - _PANEL_GAP * (len(panels) - 1)) / len(panels)
+    traces, shapes, annotations, axes, legend = [], [], [], {}, set()
+    for number, category in enumerate(panels):
+        axis = str(number + 1) if number else ""
+        traces += _on_panel(_panel_traces(
+            _rows_of(series, category), _rows_of(peer_band, category) if with_peers else None,
+            area_code=area_code, periods=periods, peer_name=peer_name), category, axis, legend)
+        if baseline_period:
+            shape, label = _baseline_marks(baseline_period, periods.index(baseline_period),
+                                           len(periods), axis)
+            shapes.append(shape)
+            annotations.append(label)
+        if target is not None and not pd.isna(target):
+            shape, label, stars = _target_marks(float(target), target_period, axis)
+            shapes.append(shape)
+            annotations.append(label)
+            traces += _on_panel(stars, category, axis, legend)
+        axes[f"xaxis{axis}"] = axis_style(
+            "Period" if category is None else None,
+            type="category", categoryorder="array", categoryarray=periods, showgrid=False)
+        # A panel is named on its value axis: above it the legend would hide the name, below
+        # it the period labels need the room.
+        axes[f"yaxis{axis}"] = axis_style(
+            unit_label(indicator) if category is None
+            else f"<b>{html.escape(category, quote=False)}</b> ({unit_label(indicator)})")
+        if category is not None:
+            start = number * (width + _PANEL_GAP)
+            # Half the width each: fewer period labels, so they need not stand on end.
+            axes[f"xaxis{axis}"].update(domain=[start, start + width], anchor=f"y{axis}",
+                                        nticks=_PANEL_TICKS)
+            axes[f"yaxis{axis}"].update(anchor=f"x{axis}")
+            if number:
+                axes[f"xaxis{axis}"]["matches"] = "x"
+                axes[f"yaxis{axis}"]["matches"] = "y"
+    layout = base_layout(hovermode="closest", shapes=shapes, annotations=annotations, **axes)
     return go.Figure(data=traces, layout=layout)
+
 
 
 def describe_trend(
@@ -321,23 +400,46 @@ def describe_trend(
     peer_band: pd.DataFrame | None = None,
     peer_name: str | None = None,
 ) -> str:
-    """A plain-English text alternative of the trend chart.
+    """A plain-English text alternative of the trend chart (each panel's, for an indicator
+    published by sex only).
 
     ``baseline_period`` defaults to the indicator's own ``baseline_period``; with ``peer_band``
     the peer group's median and range in the latest period are said too.
     """
     name = indicator_name(indicator)
     baseline_period = baseline_period or _text(indicator.get("baseline_period"))
-    parts = _split_areas(series, area_code)
-    area = parts.get("la")
-    known = area.points([not math.isnan(v) for v in area.value]) if area else None
-    if not known or not known.period:
+    panels = _panels(series)
+    said = []
+    for category in panels:
+        parts = _split_areas(_rows_of(series, category), area_code)
+        area = parts.get("la")
+        known = area.points([not math.isnan(v) for v in area.value]) if area else None
+        if known and known.period:
+            said.append((category, known, parts))
+    if not said:
         return f"No trend data for {name}."
-    text = (
-        f"Line chart of {name} for {known.name} from {known.period[0]} to {known.period[-1]}, "
-        f"with England and the region for comparison. The latest value ({known.period[-1]}) "
-        f"is {format_value(known.value[-1])}{_interval_text(known.lower[-1], known.upper[-1])}"
-    )
+    area_name = said[0][1].name
+    if panels == [None]:
+        known = said[0][1]
+        text = f"Line chart of {name} for {area_name} from {known.period[0]} to {known.period[-1]}"
+    else:
+        text = (f"Line charts of {name} for {area_name}, one for each of "
+                f"{' and '.join(c for c, _, _ in said)} (published by sex only, with no figure "
+                f"for persons)")
+    text += ", with England and the region for comparison."
+    for category, known, parts in said:
+        subject = "The latest value" if category is None else f"{category}: the latest value"
+        text += " " + _latest_words(subject, known, parts, baseline_period,
+                                    _rows_of(peer_band, category), peer_name)
+    return text
+
+
+def _latest_words(subject: str, known: _Area, parts: dict[str, _Area], baseline_period: str,
+                  peer_band: pd.DataFrame | None, peer_name: str | None) -> str:
+    """The latest value with its interval, the comparison with England, the change since the
+    baseline and the peer group's median and range, as sentences."""
+    text = (f"{subject} ({known.period[-1]}) is {format_value(known.value[-1])}"
+            f"{_interval_text(known.lower[-1], known.upper[-1])}")
     if known.benchmark[-1] != "not_compared":
         versus = _versus_england(known.benchmark[-1])
         text += f", {versus[0].lower()}{versus[1:]}"

@@ -11,6 +11,15 @@ repository (``<dataset>/<dataset>.csv``), put in the common 12-column order (a f
 order ``measure`` before ``observation`` or repeat an empty ``notes``), keeping the rows of
 England, the regions and every county or unitary authority (the candidates of a group of
 similar authorities), in one ``els_<area>.csv`` that ``ingest.sources.ons_els`` reads.
+Nomis (Census 2021 tables such as TS052 overcrowding): the API's ``data.csv`` of one table
+(``NM_<id>_1``; the TS codes of ``NOMIS_TABLES`` are named for convenience) for the small areas
+listed in a file (the build's LSOA-to-ward lookup, say), asked by GSS code in batches, as counts
+(``measures=20100``); written in the long census layout (``lsoa21_code``, the total, one
+category column, ``n``) that ``ingest.sources.census_long`` reads: the Total cell (code 0)
+becomes each area's total, the categories (codes 1-999) its rows, and Nomis's own aggregates
+(codes 1000 and above, such as TS054's "Owned") are dropped so the categories add up to the
+total. The table ids and this request shape follow Nomis's API documentation and public code
+using it; they were not run against the live service here (tests replay recorded answers).
 
 HTTP goes through a ``requests_cache`` session (a local SQLite cache, so a second run is
 offline-safe), with timeouts, and retries (tenacity, exponential back-off) on timeouts and 5xx
@@ -21,6 +30,7 @@ fails at once with one clear ``FetchError`` line instead of retrying.
 from __future__ import annotations
 
 import io
+import re
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -37,6 +47,7 @@ from tqdm import tqdm
 
 from marmot_dash.data.errors import UserError
 from marmot_dash.data.simulate.catalogue import read_catalogue_table
+from marmot_dash.ingest.sources._common import area_codes, normalise, read_table
 
 FINGERTIPS_API = "https://fingertips.phe.org.uk/api/"
 UPPER_TIER_2023 = 502
@@ -50,6 +61,17 @@ ELS_DATA = "https://raw.githubusercontent.com/ONSdigital/explore-local-statistic
 ELS_COLUMNS = ("areacd", "areanm", "geography", "indicator", "period", "observation", "measure",
                "unit", "lci_95", "uci_95", "status", "notes")
 ELS_GEOGRAPHIES = ("Nation", "Region", "County or Unitary Authority")
+NOMIS_API = "https://www.nomisweb.co.uk/api/v01/"
+# Census 2021 topic summaries by their ONS code -> Nomis dataset id (from Nomis's dataset list,
+# not checked online here); any other table is named by its Nomis id.
+NOMIS_TABLES = {"TS011": "NM_2031_1", "TS038": "NM_2056_1", "TS052": "NM_2070_1",
+                "TS054": "NM_2072_1"}
+NOMIS_BATCH = 50  # GSS codes per request: keeps the URL short and the answer far below a page
+NOMIS_COUNT = 20100  # the "value" (count) measure, not the percentage
+NOMIS_AGGREGATES = 1000  # category codes from here up are Nomis's sums of other categories
+NOMIS_FIXED = {"DATE", "GEOGRAPHY", "MEASURES", "OBS_STATUS", "OBS_CONF"}
+SMALL_AREA_COLUMNS = {"lsoa21_code": "lsoa21_code", "lsoa21cd": "lsoa21_code",
+                      "msoa21_code": "msoa21_code", "msoa21cd": "msoa21_code"}
 WARD_BOUNDARIES = (
     "https://services1.arcgis.com/ESMARspQHYMw9BZ9/arcgis/rest/services/"
     "WD_MAY_2025_UK_BGC/FeatureServer/0/query"
@@ -160,6 +182,99 @@ def fetch_els(
     path = out / f"els_{area_code}.csv"
     frame.to_csv(path, index=False)
     return path
+
+
+def fetch_nomis(
+    area_code: str, out_dir: str | Path, table: str, small_areas: str | Path, *,
+    session: requests.Session | None = None, progress: bool = True,
+) -> Path:
+    """Download a Census 2021 ``table`` (e.g. ``TS052`` or ``NM_2070_1``) from Nomis for the
+    small areas listed in ``small_areas`` (a CSV or XLSX with an ``LSOA21CD``/``lsoa21_code``
+    or ``MSOA21CD``/``msoa21_code`` column) into ``nomis_<table>_<area>.csv`` in the long
+    census layout (module doc)."""
+    dataset = _nomis_dataset(table)
+    column, codes = _small_area_codes(small_areas)
+    session = session or make_session()
+    _reachable(session, f"{NOMIS_API}dataset/{dataset}.def.sdmx.json")
+    batches = [codes[i : i + NOMIS_BATCH] for i in range(0, len(codes), NOMIS_BATCH)]
+    frames = [_nomis_batch(session, dataset, batch)
+              for batch in tqdm(batches, desc=f"Nomis {table}", unit="batch",
+                                disable=not progress, file=sys.stderr)]
+    long = _nomis_long(pd.concat(frames, ignore_index=True), dataset, column, codes)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"nomis_{table.upper()}_{area_code}.csv"
+    long.to_csv(path, index=False)
+    return path
+
+
+def _nomis_dataset(table: str) -> str:
+    name = table.strip().upper()
+    dataset = NOMIS_TABLES.get(name, name)
+    if not re.fullmatch(r"NM_\d{1,6}_\d{1,3}", dataset):
+        raise FetchError(f"not a Nomis table: {table!r} (use a Nomis id such as NM_2070_1, or "
+                         f"one of {', '.join(NOMIS_TABLES)})")
+    return dataset
+
+
+def _small_area_codes(path: str | Path) -> tuple[str, list[str]]:
+    """The layout's code column (lsoa21_code or msoa21_code) and the distinct GSS codes of the
+    first small-area code column of ``path``, in file order."""
+    table = read_table(path, [tuple(SMALL_AREA_COLUMNS)])
+    found = table.require(*SMALL_AREA_COLUMNS)
+    codes = list(dict.fromkeys(area_codes(table, found)))
+    return SMALL_AREA_COLUMNS[normalise(found)], codes
+
+
+def _nomis_batch(session: requests.Session, dataset: str, codes: list[str]) -> pd.DataFrame:
+    params = {"date": "latest", "geography": ",".join(codes), "measures": NOMIS_COUNT}
+    try:
+        response = _get(session, f"{NOMIS_API}dataset/{dataset}.data.csv", params)
+        frame = pd.read_csv(io.StringIO(response.content.decode("utf-8-sig")), dtype=str,
+                            keep_default_na=False)
+    except requests.RequestException as error:
+        raise FetchError(f"Nomis download failed for {dataset}: {error}") from None
+    except (ValueError, UnicodeDecodeError) as error:
+        raise FetchError(f"Nomis answered {dataset} with something that is not CSV: "
+                         f"{error}") from None
+    missing = [c for c in ("GEOGRAPHY_CODE", "OBS_VALUE", "RECORD_COUNT") if c not in frame]
+    if missing:
+        raise FetchError(f"Nomis answered {dataset} without the columns {', '.join(missing)}")
+    if len(frame) and int(frame["RECORD_COUNT"].iloc[0]) > len(frame):
+        raise FetchError(f"Nomis cut its answer for {dataset} short ({len(frame)} of "
+                         f"{frame['RECORD_COUNT'].iloc[0]} rows)")
+    return frame
+
+
+def _nomis_long(frame: pd.DataFrame, dataset: str, column: str, codes: list[str]
+                ) -> pd.DataFrame:
+    """Nomis rows (one per area and category cell) as the long census layout."""
+    dimensions = [c for c in frame.columns if f"{c}_NAME" in frame and c not in NOMIS_FIXED]
+    if len(dimensions) != 1:
+        raise FetchError(f"Nomis answered {dataset} with {len(dimensions)} category dimensions "
+                         f"({', '.join(dimensions) or 'none'}); expected one")
+    dimension = dimensions[0]
+    cell = pd.to_numeric(frame[dimension], errors="coerce")
+    count = pd.to_numeric(frame["OBS_VALUE"], errors="coerce")
+    if cell.isna().any() or count.isna().any():
+        raise FetchError(f"Nomis answered {dataset} with a cell that is not a number")
+    totals = frame.loc[cell == 0]
+    if totals.empty:
+        raise FetchError(f"Nomis answered {dataset} without the Total cell (code 0)")
+    unit = "households" if "household" in totals[f"{dimension}_NAME"].iloc[0].lower() \
+        else "residents"
+    absent = sorted(set(codes) - set(frame["GEOGRAPHY_CODE"]))
+    if absent:
+        raise FetchError(f"Nomis has no {dataset} rows for {len(absent)} of the small areas, "
+                         f"e.g. {absent[0]}")
+    parts = (cell > 0) & (cell < NOMIS_AGGREGATES)
+    return pd.DataFrame({
+        column: frame.loc[parts, "GEOGRAPHY_CODE"],
+        f"total_{unit}": frame.loc[parts, "GEOGRAPHY_CODE"].map(
+            dict(zip(totals["GEOGRAPHY_CODE"], count[cell == 0], strict=True))),
+        dimension.lower(): frame.loc[parts, f"{dimension}_NAME"],
+        "n": count[parts],
+    })
 
 
 def _els_dataset(session: requests.Session, dataset: str) -> pd.DataFrame:

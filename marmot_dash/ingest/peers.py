@@ -28,11 +28,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from marmot_dash.data.errors import DatasetError
 from marmot_dash.ingest.sources._common import area_codes, numbers, read_table, texts
+from marmot_dash.stats.neighbours import nearest
 
 UPPER_TIER = "County or Unitary Authority"
 OBSOLETE = "Obsolete code"
@@ -76,10 +76,7 @@ def derive_peer_group(
     if len(pool) - 1 < size:
         raise DatasetError(str(candidates), f"only {len(pool) - 1} candidate authorities have "
                            f"both measures; the group needs {size}", column="peer_group.size")
-    z = (pool - pool.mean()) / pool.std(ddof=0)
-    distance = np.sqrt(((z - z.loc[area_code]) ** 2).sum(axis=1)).drop(area_code)
-    order = pd.DataFrame({"code": distance.index, "distance": distance.to_numpy()})
-    nearest = order.sort_values(["distance", "code"])["code"].head(size).tolist()
+    group = nearest(pool, area_code, size)
     labels = (depr.get("label", "IMD 2019 average score"),
               pop.get("label", "Census 2021 usual residents"))
     description = (
@@ -89,7 +86,7 @@ def derive_peer_group(
         f"ONS Explore Local Statistics that have both (counties drop out: the deprivation "
         f"summaries are for districts and unitary authorities). Derived for this dashboard, "
         f"not a published CIPFA or Fingertips neighbour group.")
-    return PeerGroup(name, description, tuple((code, str(upper[code])) for code in nearest))
+    return PeerGroup(name, description, tuple((code, str(upper[code])) for code in group))
 
 
 def upper_tier_authorities(path: Path) -> pd.Series:

@@ -15,8 +15,9 @@ import dash
 from dash import ALL, Input, Output, State, ctx, dcc, html
 
 from marmot_dash.app_state import current_state
+from marmot_dash.components.chart_share import report_link
 from marmot_dash.components.deck_button import deck_button
-from marmot_dash.components.messages import not_found_message
+from marmot_dash.components.messages import run_sheet_message
 from marmot_dash.data.errors import DatasetError, UserError
 from marmot_dash.data.run_sheets import (
     MAX_HEADING,
@@ -29,7 +30,13 @@ from marmot_dash.data.run_sheets import (
     remove_step,
     save_run_sheet,
 )
-from marmot_dash.views import VIEW_LABELS, run_sheet_problems, step_state, view_href
+from marmot_dash.views import (
+    DEPRIVATION_LABELS,
+    VIEW_LABELS,
+    run_sheet_problems,
+    step_state,
+    view_href,
+)
 
 EDITOR_ID = "run-sheet-editor"
 STATUS_ID = "run-sheet-status"
@@ -67,9 +74,7 @@ def layout(name: str | None = None, **_query: str) -> html.Div | html.Section:
     try:
         sheet = load_run_sheet(state.data_dir, str(name))
     except DatasetError as error:
-        panel = not_found_message(str(error))
-        panel.children = [*panel.children, html.P(dcc.Link("All run sheets", href="/events"))]
-        return panel
+        return run_sheet_message(str(error))
     return html.Div(
         className="run-sheet-page",
         children=[
@@ -77,7 +82,8 @@ def layout(name: str | None = None, **_query: str) -> html.Div | html.Section:
             html.Div([html.P([dcc.Link("Present this run sheet", href=f"/present/event/{name}",
                                        id="run-sheet-present"), " · ",
                               dcc.Link("All run sheets", href="/events")]),
-                      deck_button(run_sheet=sheet.name)], className="page-tools"),
+                      deck_button(run_sheet=sheet.name),
+                      html.P(report_link(run_sheet=sheet.name))], className="page-tools"),
             dcc.Store(id=NAME_ID, data=sheet.name),
             html.Div(editor(sheet), id=EDITOR_ID),
             html.P(id=STATUS_ID, role="status", className="run-sheet-status"),
@@ -116,9 +122,10 @@ def step_item(store, sheet: RunSheet, index: int) -> html.Li:
     except KeyError:
         name = step.indicator
     number = index + 1
-    what = f"{name}: {VIEW_LABELS.get(step.view, step.view)}" + (
-        f", {step.level}" if step.level else "") + (f", {step.period}" if step.period else "") + (
-        ", with theme call-outs" if step.callouts else "")
+    details = (VIEW_LABELS.get(step.view, step.view), step.level, step.period,
+               DEPRIVATION_LABELS.get(step.deprivation, step.deprivation),
+               "with theme call-outs" if step.callouts else None)
+    what = f"{name}: " + ", ".join(detail for detail in details if detail)
     buttons = [
         html.Button(label, id={"type": f"run-sheet-{action}", "index": index}, n_clicks=0,
                     type="button", className="button button-secondary",

@@ -15,10 +15,9 @@ import functools
 import dash
 from dash import ClientsideFunction, Input, Output, State, dcc, html
 
-from marmot_dash.app_state import get_store
+from marmot_dash.app_state import place_store
 from marmot_dash.components.deck_button import deck_button
-from marmot_dash.components.messages import not_found_message
-from marmot_dash.components.present_qr import qr_button, qr_overlay
+from marmot_dash.components.messages import not_found_message, unknown_place_message
 from marmot_dash.components.present_slides import (
     Slide,
     build_slides,
@@ -26,10 +25,16 @@ from marmot_dash.components.present_slides import (
     first_param,
     present_href,
 )
-from marmot_dash.components.present_stage import chart_stage, nav_control
-from marmot_dash.views import VIEW_LABELS, StoreKey, state_from_params, view_figure
+from marmot_dash.components.present_stage import chart_stage, present_header, present_page
+from marmot_dash.views import (
+    VIEW_LABELS,
+    StoreKey,
+    ViewState,
+    place_prefix,
+    state_from_params,
+    view_figure,
+)
 
-KEY_HINT = "Keys: ← → slide, PageUp / PageDown principle."
 LOCATION_ID = "present-location"
 
 
@@ -38,29 +43,30 @@ def title(principle: str | None = None, **_: str) -> str:
     return f"Presenting principle {principle or 1} · Marmot indicators"
 
 
-def layout(principle: str | None = None, **query: str) -> html.Div:
-    """The slide in the URL, or a helpful message with links back when it is not there."""
-    store = get_store()
+def layout(principle: str | None = None, place: str | None = None, **query: str
+           ) -> html.Div | html.Section:
+    """The slide in the URL, or a helpful message with links back when it is not there
+    (``place``: the place of the address, absent for the primary one)."""
+    store = place_store(place)
+    if store is None:
+        return unknown_place_message(place)
     state = state_from_params(store, principle or "1", {"callouts": query.get("callouts")})
     if state.problem and state.principle is None:
-        return problem_message(store, state.problem, None)
+        return problem_message(store, state.problem, None, place)
     number = state.principle
     slides = principle_slides(StoreKey(store), number)
     choice = choose_slide(first_param(query, "slide"), len(slides), number)
     if choice.problem:
-        return problem_message(store, choice.problem, number)
+        return problem_message(store, choice.problem, number, place)
     callouts = state.callouts
-    return html.Div(
-        className="present-page",
-        children=[
-            dcc.Location(id=LOCATION_ID, refresh="callback-nav"),
-            dcc.Store(id="present-slide-state", data=[number, choice.number, callouts]),
-            html.Span(id="present-focus-done", hidden=True),
-            slide_header(store, number, choice.number, slides, callouts),
-            slide_stage(store, number, slides[choice.number - 1], callouts),
-            html.Span(id="present-qr-done", hidden=True),
-            qr_overlay(number, slides[choice.number - 1], callouts),
-        ],
+    slide = slides[choice.number - 1]
+    return present_page(
+        [number, choice.number, callouts],
+        slide_header(store, number, choice.number, slides, callouts, place),
+        slide_stage(store, number, slide, callouts),
+        ViewState(principle=number, indicator=slide.indicator_id, view=slide.view,
+                  callouts=callouts, place=place),
+        before=[dcc.Location(id=LOCATION_ID, refresh="callback-nav")],
     )
 
 
@@ -82,57 +88,38 @@ def principle_slides(key: StoreKey, principle: int) -> tuple[Slide, ...]:
 
 
 def slide_header(store, principle: int, number: int, slides: tuple[Slide, ...],
-                 callouts: bool) -> html.Header:
-    """The principle's title, the slide's position and the controls, in one compact band."""
+                 callouts: bool, place: str | None = None) -> html.Header:
+    """The principle's title, the slide's position and the controls, in one compact band
+    (links keep ``place``; a place of several is named in the title)."""
     row = store.principle(principle)
     slide = slides[number - 1]
     indicator = store.indicator(slide.indicator_id)
     name = indicator.get("short_name") or indicator.get("name")
     last_principle = int(store.principles()["id"].max())
-    return html.Header(
-        className="present-header",
-        children=[
-            html.Div(
-                className="present-heading",
-                children=[
-                    html.H1(f"Principle {principle}: {row['title']}", id="present-title"),
-                    html.P([
-                        html.Span([html.Strong(f"Slide {number} of {len(slides)}"),
-                                   f" · {name}: {VIEW_LABELS[slide.view].lower()}"],
-                                  id="present-position", role="status", tabIndex=-1),
-                        html.Span(KEY_HINT, className="present-keys"),
-                    ], className="present-position"),
-                ],
-            ),
-            html.Nav(
-                className="present-controls",
-                **{"aria-label": "Presentation"},
-                children=[
-                    nav_control("Previous slide", "present-prev-slide", "ArrowLeft",
-                                present_href(principle, number - 1, callouts=callouts)
-                                if number > 1 else None),
-                    nav_control("Next slide", "present-next-slide", "ArrowRight",
-                                present_href(principle, number + 1, callouts=callouts)
-                                if number < len(slides) else None),
-                    nav_control("Previous principle", "present-prev-principle", "PageUp",
-                                present_href(principle - 1, callouts=callouts)
-                                if principle > 1 else None),
-                    nav_control("Next principle", "present-next-principle", "PageDown",
-                                present_href(principle + 1, callouts=callouts)
-                                if principle < last_principle else None),
-                    html.Button(
-                        ["Theme call-outs: ", html.Strong("on" if callouts else "off")],
-                        id="present-callouts", role="switch", n_clicks=0,
-                        className="present-button present-switch",
-                        **{"aria-checked": "true" if callouts else "false"},
-                    ),
-                    qr_button(),
-                    dcc.Link("Leave the presentation", href=f"/principle/{principle}",
-                             id="present-exit", className="present-button present-exit"),
-                    deck_button(principle=principle, class_name="present-button present-exit"),
-                ],
-            ),
-        ],
+    heading = f"Principle {principle}: {row['title']}"
+    if store.is_multi_place:
+        heading = f"{store.area_name} · {heading}"
+
+    def href(to_principle: int, slide: int = 1) -> str:
+        return present_href(to_principle, slide, callouts=callouts, place=place)
+
+    return present_header(
+        heading,
+        [html.Strong(f"Slide {number} of {len(slides)}"),
+         f" · {name}: {VIEW_LABELS[slide.view].lower()}"],
+        "slide",
+        (href(principle, number - 1) if number > 1 else None,
+         href(principle, number + 1) if number < len(slides) else None,
+         href(principle - 1) if principle > 1 else None,
+         href(principle + 1) if principle < last_principle else None),
+        [html.Button(["Theme call-outs: ", html.Strong("on" if callouts else "off")],
+                     id="present-callouts", role="switch", n_clicks=0,
+                     className="present-button present-switch",
+                     **{"aria-checked": "true" if callouts else "false"}),
+         dcc.Link("Leave the presentation", href=f"{place_prefix(place)}/principle/{principle}",
+                  id="present-exit", className="present-button present-exit"),
+         deck_button(principle=principle, place=place,
+                     class_name="present-button present-exit")],
     )
 
 
@@ -142,13 +129,15 @@ def slide_stage(store, principle: int, slide: Slide, callouts: bool) -> html.Div
     return chart_stage(store, principle, slide.indicator_id, slide.view, result)
 
 
-def problem_message(store, problem: str, principle: int | None) -> html.Section:
+def problem_message(store, problem: str, principle: int | None, place: str | None = None
+                    ) -> html.Section:
     """A helpful message for a bad principle or slide, with links to presentations that exist."""
     panel = not_found_message(problem)
     back = ([html.P(dcc.Link(f"Back to the principle {principle} page",
-                             href=f"/principle/{principle}"))] if principle else [])
+                             href=f"{place_prefix(place)}/principle/{principle}"))]
+            if principle else [])
     links = [html.Li(dcc.Link(f"Present principle {p['id']}: {p['short_name']}",
-                              href=present_href(int(p["id"]))))
+                              href=present_href(int(p["id"]), place=place)))
              for p in store.principles().to_dict("records")]
     panel.children = [*panel.children, *back, html.H2("Presentations"), html.Ul(links)]
     return panel
@@ -182,6 +171,14 @@ dash.register_page(
     path_template="/present/<principle>",
     title=title,
     name="Presentation",
+    layout=layout,
+)
+
+dash.register_page(
+    f"{__name__}_place",
+    path_template="/<place>/present/<principle>",
+    title=title,
+    name="Presentation of a place",
     layout=layout,
 )
 

@@ -4,7 +4,8 @@ The arrow keys move between steps and PageUp / PageDown jump to the previous or 
 in the run sheet (``assets/present.js`` clicks the links with the same ids as on
 ``/present/<n>``). Each step shows its heading, its chart (with the step's level, period and
 call-out choice) and the themes beside it; a step the dataset cannot show gets a slide saying
-why, so nothing is skipped silently. The speaker's notes are folded away under the chart.
+why, so nothing is skipped silently. The speaker's notes are folded away under the chart. Key
+``q`` (and the button) shows the QR code of the step's chart with all its view state.
 """
 
 from __future__ import annotations
@@ -15,15 +16,14 @@ import dash
 from dash import dcc, html
 
 from marmot_dash.app_state import current_state
+from marmot_dash.components.chart_share import report_link
 from marmot_dash.components.deck_button import deck_button
-from marmot_dash.components.messages import not_found_message
+from marmot_dash.components.messages import run_sheet_message
 from marmot_dash.components.present_slides import first_param
-from marmot_dash.components.present_stage import chart_stage, nav_control
+from marmot_dash.components.present_stage import chart_stage, present_header, present_page
 from marmot_dash.data.errors import DatasetError
 from marmot_dash.data.run_sheets import RunSheet, Step, load_run_sheet, step_problem
-from marmot_dash.views import VIEW_LABELS, step_view
-
-KEY_HINT = "Keys: ← → step, PageUp / PageDown principle."
+from marmot_dash.views import VIEW_LABELS, step_state, step_view
 
 
 def title(name: str | None = None, **_: str) -> str:
@@ -42,27 +42,21 @@ def layout(name: str | None = None, **query: str) -> html.Div | html.Section:
     try:
         sheet = load_run_sheet(state.data_dir, str(name))
     except DatasetError as error:
-        return problem_message(str(error), None)
+        return run_sheet_message(str(error), None)
     if not sheet.steps:
-        return problem_message(f"Run sheet '{sheet.name}' has no steps yet: add views to it "
+        return run_sheet_message(f"Run sheet '{sheet.name}' has no steps yet: add views to it "
                                "from a principle page.", sheet.name)
     requested = (first_param(query, "step") or "1").strip()
     if not (requested.isdigit() and 1 <= int(requested) <= len(sheet.steps)):
-        return problem_message(f"There is no step '{requested}' in run sheet '{sheet.name}'. "
+        return run_sheet_message(f"There is no step '{requested}' in run sheet '{sheet.name}'. "
                                f"Its steps are numbered 1 to {len(sheet.steps)}.", sheet.name)
     number = int(requested)
     step = sheet.steps[number - 1]
-    return html.Div(
-        className="present-page present-event",
-        children=[
-            dcc.Store(id="present-slide-state", data=[sheet.name, number]),
-            html.Span(id="present-focus-done", hidden=True),
-            step_header(sheet, number),
-            step_stage(state.store, step),
-            html.Details([html.Summary("Speaker notes"), html.P(step.notes)],
-                         className="present-notes") if step.notes else None,
-        ],
-    )
+    notes = html.Details([html.Summary("Speaker notes"), html.P(step.notes)],
+                         className="present-notes") if step.notes else None
+    return present_page([sheet.name, number], step_header(sheet, number),
+                        step_stage(state.store, step), step_state(step),
+                        class_name="present-page present-event", after=[notes])
 
 
 def principle_starts(steps: tuple[Step, ...]) -> list[int]:
@@ -77,42 +71,18 @@ def step_header(sheet: RunSheet, number: int) -> html.Header:
     starts = principle_starts(sheet.steps)
     block = max(i for i, start in enumerate(starts) if start <= number)
     what = step.heading or f"{step.indicator}: {VIEW_LABELS.get(step.view, step.view).lower()}"
-    return html.Header(
-        className="present-header",
-        children=[
-            html.Div(
-                className="present-heading",
-                children=[
-                    html.H1(sheet.title, id="present-title"),
-                    html.P([
-                        html.Span([html.Strong(f"Step {number} of {len(sheet.steps)}"),
-                                   f" · {what}"],
-                                  id="present-position", role="status", tabIndex=-1),
-                        html.Span(KEY_HINT, className="present-keys"),
-                    ], className="present-position"),
-                ],
-            ),
-            html.Nav(
-                className="present-controls",
-                **{"aria-label": "Presentation"},
-                children=[
-                    nav_control("Previous step", "present-prev-slide", "ArrowLeft",
-                                event_href(sheet.name, number - 1) if number > 1 else None),
-                    nav_control("Next step", "present-next-slide", "ArrowRight",
-                                event_href(sheet.name, number + 1)
-                                if number < len(sheet.steps) else None),
-                    nav_control("Previous principle", "present-prev-principle", "PageUp",
-                                event_href(sheet.name, starts[block - 1])
-                                if block > 0 else None),
-                    nav_control("Next principle", "present-next-principle", "PageDown",
-                                event_href(sheet.name, starts[block + 1])
-                                if block + 1 < len(starts) else None),
-                    dcc.Link("Leave the presentation", href=f"/events/{sheet.name}",
-                             id="present-exit", className="present-button present-exit"),
-                    deck_button(run_sheet=sheet.name, class_name="present-button present-exit"),
-                ],
-            ),
-        ],
+    return present_header(
+        sheet.title,
+        [html.Strong(f"Step {number} of {len(sheet.steps)}"), f" · {what}"],
+        "step",
+        (event_href(sheet.name, number - 1) if number > 1 else None,
+         event_href(sheet.name, number + 1) if number < len(sheet.steps) else None,
+         event_href(sheet.name, starts[block - 1]) if block > 0 else None,
+         event_href(sheet.name, starts[block + 1]) if block + 1 < len(starts) else None),
+        [dcc.Link("Leave the presentation", href=f"/events/{sheet.name}",
+                  id="present-exit", className="present-button present-exit"),
+         deck_button(run_sheet=sheet.name, class_name="present-button present-exit"),
+         report_link(run_sheet=sheet.name, class_name="present-button present-exit")],
     )
 
 
@@ -128,15 +98,6 @@ def step_stage(store, step: Step) -> html.Div:
             className="present-stage present-step-message",
         )
     return chart_stage(store, step.principle, step.indicator, step.view, result)
-
-
-def problem_message(problem: str, name: str | None) -> html.Section:
-    """A message for a run sheet or step that cannot be presented, with links back."""
-    panel = not_found_message(problem)
-    links = [html.P(dcc.Link("Edit this run sheet", href=f"/events/{name}"))] if name else []
-    panel.children = [*panel.children, *links,
-                      html.P(dcc.Link("All run sheets", href="/events"))]
-    return panel
 
 
 dash.register_page(

@@ -17,14 +17,15 @@ from dataclasses import replace
 
 import dash
 from dash import Input, Output, State, dcc, html
-from dash.development.base_component import Component
 
 from marmot_dash import cache
-from marmot_dash.app_state import get_store
+from marmot_dash.app_state import place_store
 from marmot_dash.components.chart_share import report_link
 from marmot_dash.components.deck_button import deck_button
 from marmot_dash.components.indicator_table import indicator_table
-from marmot_dash.components.messages import not_found_message
+from marmot_dash.components.json_tree import json_tree
+from marmot_dash.components.messages import not_found_message, unknown_place_message
+from marmot_dash.components.places import compare_href, place_bar
 from marmot_dash.components.run_sheet_controls import run_sheet_controls
 from marmot_dash.components.themes_panel import themes_panel
 from marmot_dash.components.view_panel import (
@@ -44,6 +45,8 @@ from marmot_dash.views import (
     deprivation_choices,
     indicator_levels,
     parse_view_state,
+    place_of_path,
+    place_prefix,
     state_from_params,
     table_to_csv,
     view_figure,
@@ -62,23 +65,35 @@ def title(principle: str | None = None, **_: str) -> str:
     return f"Principle {principle} · Marmot indicators" if principle else "Marmot indicators"
 
 
-def layout(principle: str | None = None, **query: str) -> html.Div:
-    """The page for the principle and view state in the URL (a helpful message if it is bad)."""
-    store = get_store()
-    state = state_from_params(store, principle, query)
+def layout(principle: str | None = None, place: str | None = None, **query: str
+           ) -> html.Div | html.Section:
+    """The page for the place, principle and view state in the URL (a helpful message if it is
+    bad); ``place`` absent: the primary place at the single-place addresses."""
+    store = place_store(place)
+    if store is None:
+        return unknown_place_message(place)
+    state = state_from_params(store, principle, query, place=place)
     if state.problem:
         return problem_message(store, state)
     row = store.principle(state.principle)
+    prefix = place_prefix(place)
+    outputs: list = [dcc.Link("Present these charts", href=f"{prefix}/present/{state.principle}",
+                              id="present-link"),
+                     " · ", report_link(state.principle, place=place)]
+    if store.is_multi_place:
+        outputs += [" · ", dcc.Link("Compare every place on this indicator",
+                                    href=compare_href(state.indicator, store.area_code),
+                                    id="compare-link")]
     return html.Div(
         className="principle-page",
         children=[
             dcc.Location(id=LOCATION_ID, refresh="callback-nav"),
+            place_bar(store, place),
             html.H1(f"Principle {state.principle}: {row['title']}", id="principle-title"),
             principle_note(StoreKey(store), state.principle),
-            html.P([dcc.Link("Present these charts", href=f"/present/{state.principle}",
-                             id="present-link"),
-                    " · ", report_link(state.principle)], className="principle-outputs"),
-            html.Div([deck_button(principle=state.principle), run_sheet_controls(state)],
+            html.P(outputs, className="principle-outputs"),
+            html.Div([deck_button(principle=state.principle, place=place),
+                      run_sheet_controls(state)],
                      className="page-tools"),
             html.Div(
                 className="principle-columns",
@@ -190,23 +205,6 @@ def indicator_views(key: StoreKey, state: ViewState, today: dt.date) -> dict:
     ))
 
 
-def json_tree(node: object) -> object:
-    """A component tree as the plain dicts Dash sends (``{type, namespace, props}``).
-
-    The cached page sections are kept in this form: Dash serialises plain dicts several times
-    faster than component objects, and the browser receives exactly the same JSON.
-    """
-    if isinstance(node, Component):
-        tree = node.to_plotly_json()
-        tree["props"] = {key: json_tree(value) for key, value in tree["props"].items()}
-        return tree
-    if isinstance(node, list | tuple):
-        return [json_tree(item) for item in node]
-    if isinstance(node, dict):
-        return {key: json_tree(value) for key, value in node.items()}
-    return node
-
-
 def problem_message(store, state: ViewState) -> html.Section:
     """The helpful message for a bad principle, indicator, view, level or period."""
     panel = not_found_message(state.problem)
@@ -214,7 +212,7 @@ def problem_message(store, state: ViewState) -> html.Section:
         panel.children = [*panel.children, html.P(store.principle_note(state.principle),
                                                   id="principle-note", className="principle-note")]
     links = [html.Li(dcc.Link(f"Principle {p['id']}: {p['short_name']}",
-                              href=f"/principle/{p['id']}"))
+                              href=f"{place_prefix(state.place)}/principle/{p['id']}"))
              for p in store.principles().to_dict("records")]
     panel.children = [*panel.children, html.H2("The principles"), html.Ul(links)]
     return panel
@@ -248,7 +246,10 @@ dash.clientside_callback(
 )
 def switch_callouts(n_clicks: int, pathname: str, search: str) -> str:
     """Flip the call-out switch in the URL (``callouts=on``); the page router then draws it."""
-    state = parse_view_state(get_store(), pathname, search)
+    store = place_store(place_of_path(pathname))
+    if store is None:
+        return dash.no_update
+    state = parse_view_state(store, pathname, search)
     if not n_clicks or state.problem:
         return dash.no_update
     return view_state_to_search(replace(state, callouts=not state.callouts))
@@ -263,7 +264,9 @@ def switch_callouts(n_clicks: int, pathname: str, search: str) -> str:
 )
 def download_csv(n_clicks: int, pathname: str, search: str) -> dict:
     """The values behind the charts as CSV (formula cells neutralised, suppressed cells blank)."""
-    store = get_store()
+    store = place_store(place_of_path(pathname))
+    if store is None:
+        return dash.no_update
     state = parse_view_state(store, pathname, search)
     if not n_clicks or state.problem:
         return dash.no_update
@@ -283,5 +286,12 @@ dash.register_page(
     path_template="/principle/<principle>",
     title=title,
     name="Principle",
+    layout=layout,
+)
+dash.register_page(
+    f"{__name__}_place",
+    path_template="/<place>/principle/<principle>",
+    title=title,
+    name="Principle of a place",
     layout=layout,
 )

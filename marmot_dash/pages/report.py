@@ -1,10 +1,13 @@
-"""The print-ready report of a principle, ``/report/<n>``: an A4 briefing laid out for Chromium's
-print to PDF (``export/report.py``, ``marmot-dash report``) and for the browser's own Print.
+"""The print-ready reports, A4 briefings laid out for Chromium's print to PDF (``export/report.py``,
+``marmot-dash report``) and for the browser's own Print.
 
-Title, date and data status; contents; the early-impact summary in words; the indicator table;
-each indicator's charts (drawn by ``views.view_figure`` at print size, static) with their text;
-the stakeholder themes; methods and sources. ``assets/share.css`` holds the print stylesheet:
-each indicator starts a page and no chart is split across pages.
+``/report/<n>``, a principle: title, date and data status; contents; the early-impact summary
+in words; the indicator table; each indicator's charts (drawn by ``views.view_figure`` at print
+size, static) with their text; the stakeholder themes; methods and sources.
+``/report/event/<name>``, a run sheet: the same front, then each step's heading, chart(s) with
+their text and speaker notes (or why the step cannot be shown), the themes of its principles,
+methods and sources. ``assets/share.css`` holds the print stylesheet: each indicator or step
+starts a page and no chart is split across pages.
 """
 
 from __future__ import annotations
@@ -14,16 +17,29 @@ import functools
 
 import dash
 from dash import dcc, html
-from dash.development.base_component import Component
 
-from marmot_dash.app_state import get_store
+from marmot_dash.app_state import current_state, place_store
 from marmot_dash.components.chart_share import report_link
 from marmot_dash.components.indicator_table import indicator_table
-from marmot_dash.components.messages import not_found_message
+from marmot_dash.components.messages import (
+    not_found_message,
+    run_sheet_message,
+    unknown_place_message,
+)
 from marmot_dash.components.themes_panel import themes_panel
+from marmot_dash.data.errors import DatasetError
+from marmot_dash.data.run_sheets import RunSheet, Step, load_run_sheet, step_problem
 from marmot_dash.data.summaries import principle_scorecard, summaries
-from marmot_dash.export.report import report_charts
-from marmot_dash.views import StoreKey, figure_marks, state_from_params
+from marmot_dash.export.report import printable, report_charts
+from marmot_dash.views import (
+    VIEW_LABELS,
+    StoreKey,
+    ViewResult,
+    figure_marks,
+    place_prefix,
+    state_from_params,
+    step_view,
+)
 
 # A4 less the page margins (share.css @page) at 96 px per inch: 182 mm wide.
 CHART_WIDTH = 680
@@ -48,52 +64,107 @@ def title(principle: str | None = None, **_: str) -> str:
     return f"Principle {principle} report · Marmot indicators"
 
 
-def layout(principle: str | None = None, **_: str) -> html.Div:
-    """The report of the principle in the URL (a message with links back if there is none)."""
-    store = get_store()
+def layout(principle: str | None = None, place: str | None = None, **_: str
+           ) -> html.Div | html.Section:
+    """The report of the place and principle in the URL (a message with links back if there is
+    none)."""
+    store = place_store(place)
+    if store is None:
+        return unknown_place_message(place)
     state = state_from_params(store, principle, {})
     if state.problem:
         return not_found_message(state.problem)
-    return report_tree(StoreKey(store), state.principle, dt.date.today())
+    return report_tree(StoreKey(store), state.principle, dt.date.today(), place)
 
 
 @functools.lru_cache(maxsize=16)
-def report_tree(key: StoreKey, principle: int, today: dt.date) -> html.Div:
-    """The whole report (cached per dataset, principle and day)."""
+def report_tree(key: StoreKey, principle: int, today: dt.date, place: str | None = None
+                ) -> html.Div:
+    """The whole report (cached per place, principle and day; links keep ``place``)."""
     store = key.store
-    row = store.principle(principle)
+    heading = f"Principle {principle}: {store.principle(principle)['title']}"
+    if store.is_multi_place:
+        heading = f"{store.area_name} · {heading}"
     indicators = store.indicators(principle=principle)
-    sections = [_indicator_section(store, principle, indicator)
+    sections = [_indicator_section(store, indicator)
                 for indicator in indicators.to_dict("records")]
-    contents = [("report-summary", "Summary"), ("report-indicators", "Indicators"),
-                *((s.id, s.children[0].children) for s in sections),
-                ("report-themes", "What stakeholders said"),
-                ("report-methods", "Methods and sources")]
-    return html.Div(
+    return _for_print(html.Div(
         className="report-page", id="report-page", **{"data-principle": str(principle)},
         children=[
-            html.H1(f"Principle {principle}: {row['title']}", id="report-title"),
-            html.P(f"Briefing from the {store.meta.get('name', 'dataset')} dashboard, "
-                   f"{today:%d %B %Y}.", className="report-date"),
-            _status(store),
-            html.Nav([html.H2("Contents"),
-                      html.Ol([html.Li(html.A(text, href=f"#{anchor}"))
-                               for anchor, text in contents])],
-                     className="report-contents", **{"aria-label": "Contents"}),
+            *_front(store, heading, today,
+                    [("report-summary", "Summary"), ("report-indicators", "Indicators"),
+                     *_headings(sections)]),
             html.Section([html.H2("Summary", id="report-summary"),
                           html.P(summary_words(store, principle))]),
             html.Section([html.H2("Indicators", id="report-indicators"),
                           indicator_table(indicators, _rows(store, indicators),
-                                          href_for=lambda i: f"/principle/{principle}"
-                                                             f"?indicator={i}")],
+                                          href_for=lambda i: f"{place_prefix(place)}/principle/"
+                                                             f"{principle}?indicator={i}")],
                          className="report-section"),
             *sections,
-            html.Section(_opened(themes_panel(store.themes or [], principle)),
+            html.Section(themes_panel(store.themes or [], principle),
                          className="report-section", id="report-themes"),
             _methods(store),
-            html.P(report_link(principle)),
+            html.P(report_link(principle, place=place)),
         ],
-    )
+    ))
+
+
+def event_title(name: str | None = None, **_: str) -> str:
+    """The browser tab's title of a run sheet's report (also the PDF's document title)."""
+    return f"Run sheet {name} report · Marmot indicators"
+
+
+def event_layout(name: str | None = None, **_: str) -> html.Div | html.Section:
+    """The report of the run sheet in the URL (a message with links back if there is none)."""
+    state = current_state()
+    try:
+        sheet = load_run_sheet(state.data_dir, str(name))
+    except DatasetError as error:
+        return run_sheet_message(str(error))
+    return run_sheet_report_tree(StoreKey(state.store), sheet, dt.date.today())
+
+
+@functools.lru_cache(maxsize=16)
+def run_sheet_report_tree(key: StoreKey, sheet: RunSheet, today: dt.date) -> html.Div:
+    """A run sheet's whole report (cached per dataset, run sheet contents and day)."""
+    store = key.store
+    sections = [_step_section(store, number, step)
+                for number, step in enumerate(sheet.steps, start=1)]
+    known = set(store.principles()["id"].astype(int))
+    principles = [p for p in dict.fromkeys(step.principle for step in sheet.steps) if p in known]
+    themes = [_principle_themes(store, principle) for principle in principles]
+    return _for_print(html.Div(
+        className="report-page", id="report-page", **{"data-run-sheet": sheet.name},
+        children=[
+            *_front(store, sheet.title, today, _headings(sections), what="Event run sheet"),
+            *(sections or [html.P("This run sheet has no steps yet.")]),
+            html.Section([html.H2("What stakeholders said"), *themes],
+                         className="report-section", id="report-themes"),
+            _methods(store),
+            html.P(report_link(run_sheet=sheet.name)),
+        ],
+    ))
+
+
+def _front(store, heading: str, today: dt.date, contents: list[tuple[str, str]],
+           what: str = "Briefing") -> list:
+    """The report's title, date, data status and contents (then themes, methods, sources)."""
+    contents = [*contents, ("report-themes", "What stakeholders said"),
+                ("report-methods", "Methods and sources")]
+    return [
+        html.H1(heading, id="report-title"),
+        html.P(f"{what} from the {store.meta.get('name', 'dataset')} dashboard, "
+               f"{today:%d %B %Y}.", className="report-date"),
+        _status(store),
+        html.Nav([html.H2("Contents"),
+                  html.Ol([html.Li(html.A(text, href=f"#{anchor}")) for anchor, text in contents])],
+                 className="report-contents", **{"aria-label": "Contents"}),
+    ]
+
+
+def _headings(sections: list[html.Section]) -> list[tuple[str, str]]:
+    return [(section.id, section.children[0].children) for section in sections]
 
 
 def _rows(store, indicators):
@@ -134,19 +205,10 @@ def summary_words(store, principle: int) -> str:
     return text + " Indicators that cannot be judged are not counted."
 
 
-def _indicator_section(store, principle: int, indicator: dict) -> html.Section:
+def _indicator_section(store, indicator: dict) -> html.Section:
     indicator_id = indicator["indicator_id"]
     name = indicator.get("short_name") or indicator.get("name")
-    charts: list = []
-    for figure, result in report_charts(store, indicator_id):
-        figure.update_layout(width=CHART_WIDTH, height=CHART_HEIGHT)
-        charts.append(html.Figure(className="report-chart", children=[
-            html.H3(figure_marks(figure)["title"]),
-            dcc.Graph(figure=figure.to_plotly_json(), className="report-graph",
-                      config={"staticPlot": True, "responsive": False},
-                      style={"height": f"{CHART_HEIGHT}px"}),
-            html.Figcaption(result.description),
-        ]))
+    charts = [_chart(figure, result) for figure, result in report_charts(store, indicator_id)]
     if not charts:
         charts = [html.P(f"{name} has no charts with data in this dataset.")]
     definition = str(indicator.get("definition") or "").strip()
@@ -154,6 +216,52 @@ def _indicator_section(store, principle: int, indicator: dict) -> html.Section:
         id=f"report-{indicator_id}", className="report-indicator",
         children=[html.H2(str(name)), html.P(definition) if definition else None, *charts],
     )
+
+
+def _step_section(store, number: int, step: Step) -> html.Section:
+    """A run sheet's step: its heading, its chart(s) and their text (or why it cannot be
+    shown: nothing is left out silently), and the speaker notes."""
+    problem = step_problem(store, step)
+    result = None if problem else step_view(store, step)
+    if problem is None:
+        indicator = store.indicator(step.indicator)
+        what = indicator.get("short_name") or indicator.get("name")
+    else:
+        what = step.indicator
+    heading = step.heading or f"{what}: {VIEW_LABELS.get(step.view, step.view).lower()}"
+    charts = [_chart(figure, result) for figure in printable(result.figures)] if result else []
+    if not charts:
+        why = problem or (result.message if result else None) or (
+            "its chart is a map, which is on the principle page and not printed.")
+        charts = [html.P(f"This step cannot be shown: {why}", className="report-step-problem")]
+    notes = [html.H3("Speaker notes"), html.P(step.notes, className="report-notes")] \
+        if step.notes else []
+    return html.Section(
+        id=f"report-step-{number}", className="report-indicator",
+        children=[html.H2(f"Step {number}: {heading}"), *charts, *notes],
+    )
+
+
+def _chart(figure, result: ViewResult) -> html.Figure:
+    """A chart at print size (static), its title as a heading and its text alternative."""
+    figure.update_layout(width=CHART_WIDTH, height=CHART_HEIGHT)
+    return html.Figure(className="report-chart", children=[
+        html.H3(figure_marks(figure)["title"]),
+        dcc.Graph(figure=figure.to_plotly_json(), className="report-graph",
+                  config={"staticPlot": True, "responsive": False},
+                  style={"height": f"{CHART_HEIGHT}px"}),
+        html.Figcaption(result.description),
+    ])
+
+
+def _principle_themes(store, principle: int) -> html.Section:
+    """The themes of one principle of a run sheet, under the principle's name."""
+    heading_id = f"report-themes-{principle}"
+    panel = themes_panel(store.themes or [], principle)
+    panel.children = panel.children[1:]  # its own heading, said once for all principles
+    setattr(panel, "aria-labelledby", heading_id)
+    title = store.principle(principle)["title"]
+    return html.Section([html.H3(f"Principle {principle}: {title}", id=heading_id), panel])
 
 
 def _methods(store) -> html.Section:
@@ -169,12 +277,19 @@ def _methods(store) -> html.Section:
     )
 
 
-def _opened(node: Component) -> Component:
-    """``node`` with every ``<details>`` open, so the theme points are printed."""
-    for child in node._traverse():
+def _for_print(report: html.Div) -> html.Div:
+    """``report`` with every ``<details>`` open, so the theme points are printed, and its
+    Markdown texts counted (``data-texts``) and marked, so the print waits until plotly.js and
+    the lazily loaded Markdown have drawn them all (``export.report.READY_JS``)."""
+    texts = 0
+    for child in report._traverse():
         if isinstance(child, html.Details):
             child.open = True
-    return node
+        elif isinstance(child, dcc.Markdown):
+            child.className = f"{child.className or ''} report-text".strip()
+            texts += 1
+    setattr(report, "data-texts", str(texts))
+    return report
 
 
 dash.register_page(
@@ -184,5 +299,19 @@ dash.register_page(
     name="Report",
     layout=layout,
 )
+dash.register_page(
+    f"{__name__}_place",
+    path_template="/<place>/report/<principle>",
+    title=title,
+    name="Report of a place",
+    layout=layout,
+)
 
-
+dash.register_page(
+    f"{__name__}_event",
+    path_template="/report/event/<name>",
+    title=event_title,
+    name="Run sheet report",
+    layout=event_layout,
+    order=1,  # matched before /report/<principle>, which would take "event/<name>" whole
+)

@@ -23,7 +23,6 @@ page body is wider than the viewport. Mark browser tests ``@pytest.mark.browser`
 from __future__ import annotations
 
 import contextlib
-import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -76,20 +75,12 @@ def live_store(live_app):
     return live_app.server.extensions[EXTENSION_KEY].store
 
 
-@contextlib.contextmanager
-def serve_on_loopback(app) -> Iterator[str]:
-    """Serve a Dash app on 127.0.0.1 at a free port; yields the base URL; stops at the end."""
-    from werkzeug.serving import make_server
+def serve_on_loopback(app) -> contextlib.AbstractContextManager[str]:
+    """Serve a Dash app on 127.0.0.1 at a free port (as the PDF reports are served for their
+    print); yields the base URL; stops at the end."""
+    from marmot_dash.export.report import serve_on_loopback as serve_flask
 
-    server = make_server(LOOPBACK, 0, app.server, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://{LOOPBACK}:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
+    return serve_flask(app.server)
 
 
 @pytest.fixture(scope="session")

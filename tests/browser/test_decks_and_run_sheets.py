@@ -1,6 +1,7 @@
 """Decks and run sheets in a browser: the slides button downloads a deck made in a background
 job; a run sheet is built from principle pages, reordered, renamed and trimmed in its editor;
-``/present/event/<name>`` answers the presentation keys and says why a step cannot be shown."""
+``/present/event/<name>`` answers the presentation keys (q: the QR code of the step's whole
+view), says why a step cannot be shown and links to the run sheet's PDF report."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from pptx import Presentation
 
 from marmot_dash.data.run_sheets import RunSheet, Step, load_run_sheet, save_run_sheet
 from marmot_dash.export import png
+from marmot_dash.export.qr import PUBLIC_URL_VARIABLE
+from marmot_dash.views import step_state, view_href
 
 pytestmark = pytest.mark.browser
 
@@ -157,6 +160,47 @@ def test_present_event_keys_and_a_step_that_cannot_be_shown(
     at(1)
     page.keyboard.press("ArrowLeft")  # the first step: nothing before it
     at(1)
+
+
+def test_present_event_q_shows_the_qr_code_of_the_steps_whole_view(
+    page, deck_site, wait_for_dash, monkeypatch
+) -> None:
+    base, data_dir, store = deck_site
+    public = "https://marmot.example.org"
+    monkeypatch.setenv(PUBLIC_URL_VARIABLE, public)
+    indicator = store.indicators(principle=1)["indicator_id"].iloc[0]
+    level = store.levels[-1]
+    period = store.periods(indicator, area_type=level)[0]
+    steps = (Step(1, indicator, "places", level, period, True, "Where", ""),
+             Step(1, indicator, "deprivation", None, None, False, "Who", "",
+                  deprivation="national_quintile"))
+    save_run_sheet(data_dir, RunSheet("qr", "QR event", steps))
+    _open(page, f"{base}/present/event/qr", wait_for_dash)
+    assert page.locator("#report-download").get_attribute("href") == (
+        "/download/report/event/qr.pdf")
+    overlay, code = page.locator("#present-qr"), page.locator("#present-qr-code")
+    assert overlay.is_hidden()
+    page.keyboard.press("q")
+    overlay.wait_for(state="visible")
+    assert code.get_attribute("data-url") == public + view_href(step_state(steps[0]))
+    assert f"level={level}" in code.get_attribute("data-url")
+    page.keyboard.press("ArrowRight")  # the next step keeps the code showing, with its view
+    page.wait_for_function("() => new URLSearchParams(location.search).get('step') === '2'")
+    wait_for_dash(page)
+    overlay.wait_for(state="visible")
+    assert code.get_attribute("data-url") == public + view_href(step_state(steps[1]))
+    page.keyboard.press("Escape")
+    overlay.wait_for(state="hidden")
+    page.locator("#present-qr-button").click()
+    overlay.wait_for(state="visible")
+
+
+def test_the_run_sheet_editor_links_to_its_report(page, deck_site, wait_for_dash) -> None:
+    base, data_dir, store = deck_site
+    save_run_sheet(data_dir, RunSheet("linked", "Linked event", (_step(store, 1),)))
+    _open(page, f"{base}/events/linked", wait_for_dash)
+    link = page.get_by_role("link", name="Download report (PDF)")
+    assert link.get_attribute("href") == "/download/report/event/linked.pdf"
 
 
 @pytest.mark.parametrize("path, says", [

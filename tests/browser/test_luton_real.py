@@ -121,3 +121,16 @@ def test_the_trend_shows_the_peer_group_and_the_table_ranks_luton(page, luton_se
     cell = page.locator(f"tr[data-indicator='{ranked['indicator_id']}'] td.peer-rank")
     assert cell.inner_text().endswith(f"of {int(ranked['peer_count'])}")
     assert luton_store.peer_group["description"] in page.locator("#peer-group-note").inner_text()
+
+
+def test_life_expectancy_by_sex_draws_two_panels(page, luton_server, wait_for_dash):
+    """Published for males and females only: a panel each, and the table says so."""
+    page.goto(f"{luton_server}/principle/6?indicator=P6-life-expectancy&view=trend")
+    wait_for_dash(page, timeout=60)
+    assert page.locator(".view-message").count() == 0
+    panels = page.evaluate("""() => { const gd = document.querySelector(
+        '#view-body .js-plotly-plot'); return [gd._fullLayout.yaxis.title.text,
+        gd._fullLayout.yaxis2.title.text]; }""")
+    assert panels == ["<b>Male</b> (years)", "<b>Female</b> (years)"]
+    row = page.locator("tr[data-indicator='P6-life-expectancy']").inner_text()
+    assert "Published by sex only" in row and "Male" in row and "Female" in row

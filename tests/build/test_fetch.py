@@ -1,9 +1,12 @@
-"""fetch with recorded responses (no network): the Fingertips CSV API and ONS boundaries."""
+"""fetch with recorded responses (no network): the Fingertips CSV API, ONS boundaries, ONS
+Explore Local Statistics and the Nomis API for Census 2021 tables."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 import requests
@@ -136,3 +139,126 @@ def test_fetch_els_datasets_into_one_readable_file(tmp_path: Path, luton_dir: Pa
         fetch_els("E06000032", tmp_path, ["no-such-dataset"], session=session, progress=False)
     with pytest.raises(FetchError, match="no rows for E06000099"):
         fetch_els("E06000099", tmp_path, ["employment-rate"], session=session, progress=False)
+
+
+NOMIS_FILES = {  # the Nomis table -> the stored demographr extract of the same Census table
+    "NM_2070_1": ("household_overcrowding21_lsoa21_luton.csv", "occupancy_rating",
+                  "C2021_OCCRAT_BEDROOMS_6", "Total: All households"),
+    "NM_2072_1": ("household_tenure21_lsoa21_luton.csv", "tenure", "C2021_TENURE_9",
+                  "Total: All households"),
+}
+LOOKUP = "lookups/lsoa21_to_ward25_luton_bestfit_derived.csv"
+
+
+class RecordedNomis:
+    """Nomis ``data.csv`` answers built from the stored Census extracts: every column of the
+    API's CSV, one row per area and cell (the Total as cell 0, the categories from 1, and for
+    TS054 Nomis's own "Owned" aggregate as cell 1001), only for the areas asked for."""
+
+    def __init__(self, luton_dir: Path, *, drop: str | None = None, failures: int = 0,
+                 cut: bool = False) -> None:
+        self.tables = {dataset: (pd.read_csv(luton_dir / "census2021" / name), *rest)
+                       for dataset, (name, *rest) in NOMIS_FILES.items()}
+        self.drop, self.failures, self.cut, self.calls = drop, failures, cut, []
+
+    def get(self, url: str, params: dict | None = None, timeout=None) -> requests.Response:
+        assert timeout is not None and url.startswith(fetch_module.NOMIS_API)
+        self.calls.append((url, params))
+        if url.endswith(".def.sdmx.json"):
+            return _response(url, 200, b"{}")
+        dataset = url.removeprefix(fetch_module.NOMIS_API + "dataset/").split(".")[0]
+        if dataset not in self.tables:
+            return _response(url, 404, b"no such dataset")
+        if self.failures:
+            self.failures -= 1
+            return _response(url, 503, b"busy")
+        return _response(url, 200, self._csv(dataset, params["geography"].split(",")))
+
+    def _csv(self, dataset: str, codes: list[str]) -> bytes:
+        frame, category, dimension, total_name = self.tables[dataset]
+        frame = frame[frame["lsoa21_code"].isin(codes) & (frame["lsoa21_code"] != self.drop)]
+        names = list(dict.fromkeys(frame[category]))
+        rows = []
+        for code, area in frame.groupby("lsoa21_code", sort=False):
+            cells = [(0, total_name, area["total_households"].iloc[0])]
+            cells += [(names.index(name) + 1, name, n) for name, n in
+                      zip(area[category], area["n"], strict=True)]
+            if dimension == "C2021_TENURE_9":
+                owned = area.loc[area[category].str.startswith("Owned:"), "n"].sum()
+                cells.append((1001, "Owned", owned))
+            for cell, name, value in cells:
+                rows.append({
+                    "DATE": 2021, "DATE_NAME": 2021, "DATE_CODE": 2021, "DATE_TYPE": "date",
+                    "DATE_TYPECODE": 0, "DATE_SORTORDER": 0, "GEOGRAPHY": 1249000000,
+                    "GEOGRAPHY_NAME": f"Luton {code}", "GEOGRAPHY_CODE": code,
+                    "GEOGRAPHY_TYPE": "2021 super output areas - lower layer",
+                    "GEOGRAPHY_TYPECODE": 151, "GEOGRAPHY_SORTORDER": 0, dimension: cell,
+                    f"{dimension}_NAME": name, f"{dimension}_CODE": cell,
+                    f"{dimension}_TYPE": "category", f"{dimension}_TYPECODE": 0,
+                    f"{dimension}_SORTORDER": cell, "MEASURES": 20100, "MEASURES_NAME": "Value",
+                    "OBS_VALUE": int(value), "OBS_STATUS": "A", "OBS_STATUS_NAME": "Normal Value",
+                    "OBS_CONF": "F", "OBS_CONF_NAME": "Free (free for publication)",
+                    "URN": f"{dataset}d2021g{code}c{cell}", "RECORD_OFFSET": len(rows),
+                    "RECORD_COUNT": 0})
+        answer = pd.DataFrame(rows)
+        answer["RECORD_COUNT"] = len(answer) + (1 if self.cut else 0)
+        return answer.to_csv(index=False, quoting=1).encode()
+
+
+def _published(luton_dir: Path, name: str, category: str, chosen: list[str]) -> pd.DataFrame:
+    raw = pd.read_csv(luton_dir / "census2021" / name)
+    picked = raw[raw[category].isin(chosen)].groupby("lsoa21_code")["n"].sum()
+    return pd.DataFrame({"count": picked, "denominator": raw.groupby("lsoa21_code")[
+        "total_households"].first()})
+
+
+@pytest.mark.parametrize(("table", "dataset", "chosen"), [
+    ("TS052", "NM_2070_1", ["-1 (overcrowded)", "-2 or less (overcrowded)"]),
+    ("TS054", "NM_2072_1", ["Social rented: Rents from council or Local Authority",
+                            "Social rented: Other social rented"]),
+])
+def test_fetch_nomis_writes_the_long_census_layout(tmp_path: Path, luton_dir: Path, table: str,
+                                                   dataset: str, chosen: list[str]) -> None:
+    from marmot_dash.ingest.fetch import fetch_nomis
+    from marmot_dash.ingest.sources.census_long import read_census_long
+    from marmot_dash.ingest.validate import validate_source
+
+    session = RecordedNomis(luton_dir, failures=1)
+    path = fetch_nomis("E06000032", tmp_path, table, luton_dir / LOOKUP, session=session,
+                       progress=False)
+    assert path.name == f"nomis_{table}_E06000032.csv"
+    assert validate_source(path, "census_long") == "census_long"
+    found, _ = read_census_long(path, numerator=chosen)
+    assert found.attrs["level"] == "lsoa" and len(found) == 125
+    expected = _published(luton_dir, NOMIS_FILES[dataset][0], NOMIS_FILES[dataset][1], chosen)
+    found = found.set_index("area_code").loc[expected.index]
+    np.testing.assert_array_equal(found["count"], expected["count"])
+    np.testing.assert_array_equal(found["denominator"], expected["denominator"])
+    data_calls = [params for url, params in session.calls if url.endswith(".data.csv")]
+    assert [len(p["geography"].split(",")) for p in data_calls] == [50, 50, 50, 25]  # a 503
+    assert all(p["measures"] == 20100 and p["date"] == "latest" for p in data_calls)
+    assert "Owned" not in set(pd.read_csv(path).iloc[:, 2])  # Nomis's aggregate is dropped
+
+
+@pytest.mark.parametrize(("options", "problem"), [
+    ({"table": "TS999"}, "not a Nomis table: 'TS999'"),
+    ({"table": "NM_1_1"}, "Nomis download failed for NM_1_1"),
+    ({"drop": "E01015693"}, "no NM_2070_1 rows for 1 of the small areas, e.g. E01015693"),
+    ({"cut": True}, "Nomis cut its answer for NM_2070_1 short"),
+])
+def test_fetch_nomis_refuses_with_one_line(tmp_path: Path, luton_dir: Path, options: dict,
+                                           problem: str) -> None:
+    from marmot_dash.ingest.fetch import fetch_nomis
+
+    table = options.pop("table", "TS052")
+    with pytest.raises(FetchError, match=re.escape(problem)):
+        fetch_nomis("E06000032", tmp_path, table, luton_dir / LOOKUP,
+                    session=RecordedNomis(luton_dir, **options), progress=False)
+
+
+def test_the_cli_nomis_option_needs_small_areas(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["fetch", "--area", "E06000032", "--out", str(tmp_path),
+                                      "--no-fingertips", "--nomis", "TS052"])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: --nomis needs --small-areas")
+    assert result.stderr.count("\n") == 1

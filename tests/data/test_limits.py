@@ -179,8 +179,8 @@ def test_too_many_value_rows_are_refused_and_the_limit_is_configurable(
         load_dataset(copy)
 
 
-def test_the_default_row_limit_holds_england_and_refuses_20_million() -> None:
-    assert 17_000_000 < dataset_limits.MAX_VALUES_ROWS < 20_000_000
+def test_the_default_row_limit_holds_england_and_refuses_22_million() -> None:
+    assert 19_200_000 < dataset_limits.MAX_VALUES_ROWS < 22_000_000
 
 
 def test_too_many_vertices_are_refused(copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -27,6 +27,8 @@ from marmot_dash.views import VIEWS, run_sheet_problems
 
 TREND = Step(1, "P1-school-readiness", "trend", None, None, False, "Where we start", "Say hello.")
 PLACES = Step(1, "P1-school-readiness", "places", "ward", None, True, "Where", "")
+BY_QUINTILE = Step(1, "P1-school-readiness", "deprivation", None, None, False, "Who", "",
+                   deprivation="national_quintile")
 
 
 @pytest.fixture(scope="module")
@@ -40,8 +42,9 @@ def write(data_dir: Path, name: str, text: str) -> None:
 
 
 def test_a_saved_run_sheet_reads_back_the_same(tmp_path: Path) -> None:
-    sheet = RunSheet("march-event", "March event: Luton", (TREND, PLACES))
+    sheet = RunSheet("march-event", "March event: Luton", (TREND, PLACES, BY_QUINTILE))
     path = save_run_sheet(tmp_path, sheet)
+    assert "deprivation: national_quintile" in path.read_text(encoding="utf-8")
     assert path == tmp_path / "events" / "march-event.yaml"
     assert load_run_sheet(tmp_path, "march-event") == sheet
     assert list_run_sheets(tmp_path) == ["march-event"]
@@ -105,6 +108,8 @@ def test_an_unknown_run_sheet_is_named_with_those_there_are(tmp_path: Path) -> N
      "    callouts: maybe\n", "'callouts' must be true or false"),
     ("title: T\nsteps:\n  - principle: 1\n    indicator: x\n    view: trend\n"
      "    level: ../ward\n", "'level' '../ward' is not a level name"),
+    ("title: T\nsteps:\n  - principle: 1\n    indicator: x\n    view: deprivation\n"
+     "    deprivation: <b>\n", "'deprivation' '<b>' is not a deprivation grouping name"),
     ("title: &a T\nsteps: *a\n", "aliases"),
     ("title: \"bell\\a\"\n", "'title' contains control characters"),
 ])
@@ -170,6 +175,8 @@ def test_check_names_each_step_the_dataset_cannot_show(store: Store) -> None:
         Step(2, "P1-school-readiness", "trend", None, None, False, "", ""),
         Step(1, "P1-school-readiness", "places", "ward", "1066", False, "Old", ""),
         no_data,
+        Step(1, "P1-school-readiness", "deprivation", None, None, False, "Odd", "",
+             deprivation="by_shoe_size"),
     ))
     problems = check_run_sheet(store, sheet)
     assert problems == [
@@ -181,8 +188,21 @@ def test_check_names_each_step_the_dataset_cannot_show(store: Store) -> None:
     with_views = run_sheet_problems(store, sheet)
     assert with_views[:3] == problems
     assert with_views[3].startswith(f"Step 5 ({no_data.indicator}): ")
-    assert "has no breakdown by sex, age or ethnicity" in with_views[3]
+    assert "No breakdown by sex, age" in with_views[3]
+    assert with_views[4] == ("Step 6 (Odd): there is no deprivation grouping 'by_shoe_size'. The "
+                             "groupings are national_decile, national_quintile, local_decile, "
+                             "local_quintile.")
 
 
 def test_step_views_are_the_chart_views() -> None:
     assert set(STEP_VIEWS) == set(VIEWS) - {"data"}
+
+
+def test_a_view_added_from_the_page_keeps_its_deprivation_grouping(tmp_path, store) -> None:
+    from marmot_dash.components.run_sheet_controls import add_view
+
+    search = "?indicator=P1-school-readiness&view=deprivation&deprivation=national_quintile"
+    sheet, number = add_view(tmp_path, store, "Board", [1, search])
+    assert number == 1
+    assert load_run_sheet(tmp_path, "board").steps[0].deprivation == "national_quintile"
+    assert sheet.steps[0].deprivation == "national_quintile"

@@ -60,12 +60,14 @@ def test_the_public_url_comes_only_from_configuration(monkeypatch, value, expect
 def client(tmp_path_factory, demo_dataset_dir: Path):
     """The app over a copy of the demo dataset whose first indicator has a formula for a name."""
     from marmot_dash import create_app
+    from marmot_dash.data.dataset import validate_and_record
 
     data = tmp_path_factory.mktemp("hostile") / "dataset"
     shutil.copytree(demo_dataset_dir, data)
     catalogue = pd.read_csv(data / "indicators.csv", dtype=str, keep_default_na=False)
     catalogue.loc[0, "short_name"] = '=HYPERLINK("http://evil.example","x")'
     catalogue.to_csv(data / "indicators.csv", index=False)
+    validate_and_record(data)  # as a person does after editing a dataset by hand
     app = create_app(data)
     return app.server.test_client(), catalogue.loc[0, "indicator_id"]
 
@@ -94,6 +96,14 @@ def test_chart_csv_link_is_public_when_configured(client, monkeypatch) -> None:
     assert "Link,https://marmot.example.org/principle/1?" in body
 
 
+def test_chart_csv_of_a_deprivation_grouping_is_that_grouping(client) -> None:
+    test_client, indicator = client
+    body = test_client.get(f"/download/chart-data/1.csv?indicator={indicator}"
+                           "&view=deprivation&deprivation=national_quintile"
+                           ).get_data(as_text=True)
+    assert "quintile" in body.splitlines()[0] and "deprivation_decile" not in body
+
+
 @pytest.mark.parametrize(("query", "message"), [
     ("/9.csv", "There is no principle '9'. The principles are numbered 1 to 8."),
     ("/1.csv?view=maps", "There is no view 'maps'."),
@@ -112,3 +122,40 @@ def test_bad_report_requests_get_one_line(client) -> None:
     response = client[0].get("/download/report/0.pdf")
     assert response.status_code == 400
     assert response.get_data(as_text=True).startswith("There is no principle '0'.")
+
+
+@pytest.mark.parametrize(("name", "message"), [
+    ("nowhere", "events/nowhere.yaml: there is no run sheet 'nowhere' in this dataset"),
+    ("%3Cscript%3Ealert(1)", "events: '<script>alert(1)' is not a run sheet name"),
+    ("Bad%20Name", "events: 'Bad Name' is not a run sheet name"),
+])
+def test_bad_run_sheet_report_requests_get_one_line(client, name, message) -> None:
+    response = client[0].get(f"/download/report/event/{name}.pdf")
+    assert response.status_code == 400
+    text = response.get_data(as_text=True)
+    assert text.startswith(message) and text.count("\n") == 1
+
+
+def test_a_path_in_a_run_sheet_name_reaches_no_report(client) -> None:
+    response = client[0].get("/download/report/event/..%2F..%2Fetc.pdf")
+    assert response.mimetype != "application/pdf"
+
+
+def test_the_qr_code_of_a_step_carries_its_whole_view(monkeypatch) -> None:
+    from marmot_dash.components.present_qr import qr_overlay
+    from marmot_dash.data.run_sheets import Step
+    from marmot_dash.views import step_state
+
+    monkeypatch.setenv(PUBLIC_URL_VARIABLE, "https://marmot.example.org")
+    places = Step(2, "P2-x", "places", "msoa", "2021/22", True, "Where", "")
+    deprivation = Step(3, "P3-y", "deprivation", None, None, False, "Who", "",
+                       deprivation="local_quintile")
+    for step, search in [
+        (places, "indicator=P2-x&view=places&level=msoa&period=2021%2F22&callouts=on"),
+        (deprivation, "indicator=P3-y&view=deprivation&deprivation=local_quintile"),
+    ]:
+        overlay = qr_overlay(step_state(step))
+        code = next(c for c in overlay._traverse() if getattr(c, "id", None) == "present-qr-code")
+        url = f"https://marmot.example.org/principle/{step.principle}?{search}"
+        assert getattr(code, "data-url") == url
+        assert code.src.startswith("data:image/svg+xml;base64,")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 from marmot_dash.figures.style import BENCHMARK_COLOURS, BENCHMARK_SYMBOLS
 from marmot_dash.figures.trend import build_trend, describe_trend
 
@@ -76,3 +78,29 @@ def test_description_names_latest_value_comparison_and_baseline(series, indicato
 def test_description_without_data(series, indicator):
     text = describe_trend(series.iloc[0:0], indicator=indicator, area_code=AUTHORITY)
     assert text == "No trend data for Adult smoking."
+
+
+def test_baseline_label_left_of_the_line_in_the_right_half(series, indicator):
+    """Plotly widens an axis to hold a label: at the last period it would add empty periods."""
+    label = next(a for a in _build(series, indicator, baseline_period="2019").layout.annotations
+                 if a.name == "baseline")
+    assert (label.xanchor, label.xshift) == ("right", -4)
+    early = next(a for a in _build(series, indicator).layout.annotations if a.name == "baseline")
+    assert (early.xanchor, early.xshift) == ("left", 4)
+
+
+def test_a_breakdown_is_drawn_as_panels_on_one_value_scale(series, indicator):
+    by_sex = pd.concat([series.assign(breakdown="sex", category=sex, category_sort=sort,
+                                      value=series["value"] + 10 * sort)
+                        for sort, sex in ((1, "Male"), (2, "Female"))], ignore_index=True)
+    fig = _build(by_sex, indicator, target=18.0)
+    assert (fig.layout.yaxis.title.text, fig.layout.yaxis2.title.text) == (
+        "<b>Male</b> (%)", "<b>Female</b> (%)")
+    assert fig.layout.yaxis2.matches == "y" and fig.layout.xaxis2.matches == "x"
+    luton = {t.xaxis: list(t.y) for t in fig.data if t.name == "Luton" and t.fill is None}
+    assert luton == {"x": [33.0, 34.0, 35.0, 36.0, 37.0], "x2": [43.0, 44.0, 45.0, 46.0, 47.0]}
+    assert sorted(s.xref for s in fig.layout.shapes if s.name == "baseline") == ["x", "x2"]
+    assert sorted(s.yref for s in fig.layout.shapes if s.name == "target") == ["y", "y2"]
+    text = describe_trend(by_sex, indicator=indicator, area_code=AUTHORITY)
+    assert "one for each of Male and Female" in text
+    assert "Male: the latest value (2019) is 37.0" in text

@@ -44,14 +44,18 @@ def test_no_dataset_stops_gunicorn_in_one_line_and_writes_nothing(
         timeout=60,
     )
     assert time.monotonic() - started < 30
-    assert result.returncode == 3, result.stderr
     output = (result.stdout + result.stderr).strip()
     assert f"error: cannot serve {data_dir}: " in output
-    assert "Traceback" not in output
     if config == "gunicorn.conf.py":
+        assert result.returncode == 3, result.stderr
         assert len(output.splitlines()) == 1, output
     else:
+        # gunicorn's own master: when both workers fail at the same moment it can trip over its
+        # own HaltServer while halting (exit 1 and its traceback, not ours); either way it stops
+        assert result.returncode in (1, 3), result.stderr
         assert output.count("Booting worker") <= 2, output  # no worker was respawned
+        assert "Traceback" not in output or "HaltServer" in output, output
+        assert "marmot_dash" not in output.split("Traceback", 1)[-1], output
     assert not data_dir.exists() or not any(data_dir.iterdir())
 
 
@@ -80,7 +84,7 @@ def test_shipped_config_logs_json_hides_gunicorn_and_keeps_out_of_home(
         small_dataset: Path, tmp_path: Path) -> None:
     with run_gunicorn(small_dataset, tmp_path) as served:
         status, headers, _ = served.get("/")
-        log = served.output()
+    log = served.output()  # read once gunicorn has stopped: a worker logs after it answers
     assert status == 200
     assert "gunicorn" not in headers.get("Server", "").lower()
     entries = [json.loads(line) for line in log.splitlines() if line.startswith("{")]

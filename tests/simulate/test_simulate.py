@@ -234,7 +234,7 @@ def test_simulates_over_a_given_geography(tmp_path):
 
 
 def test_england_scale_geography_has_squares_in_wards():
-    geography = simulated_england(seed=1, n_small=1000)
+    geography = simulated_england(seed=1, n_small=1000, n_places=4)
     areas = geography.areas
     lsoa = areas[areas["level"] == "lsoa"]
     assert len(lsoa) == 1000

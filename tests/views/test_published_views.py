@@ -10,7 +10,7 @@ import pytest
 from dash import html
 
 from marmot_dash.components.indicator_table import indicator_table, ordinal, rank_text
-from marmot_dash.components.view_panel import NO_COHORTS, definition
+from marmot_dash.components.view_panel import definition
 from marmot_dash.data import Store, load_dataset
 from marmot_dash.data.summaries import summaries
 from marmot_dash.views import (
@@ -142,11 +142,11 @@ def test_the_definition_says_publisher_polarity_cohorts_and_how_peers_were_chose
                                       peer_group=published.peer_group)))
     assert "ONS Annual Population Survey (via ONS Explore Local Statistics)" in text
     assert "Higher is better" in text and "2015" in text
-    assert NO_COHORTS in text
+    assert "No breakdown by sex, age or ethnicity is published for this indicator." in text
     assert "None listed (not tagged JSNA or Luton 2040)" in text
     assert PEER_GROUP["description"] in text
     with_sex = " ".join(_texts(definition(published.indicator("smoking"), cohorts=["sex"])))
-    assert "Published by sex." in with_sex and NO_COHORTS not in with_sex
+    assert "Published by sex." in with_sex and "No breakdown" not in with_sex
 
 
 @pytest.mark.parametrize(("number", "word"), [(1, "1st"), (2, "2nd"), (3, "3rd"), (4, "4th"),

@@ -56,8 +56,10 @@ def simulate_dataset(
     """Simulate an illustrative dataset into ``out_dir`` (written atomically) and return it.
 
     ``geography`` is a real ``Geography`` to simulate over (None: the synthetic Marmot Town).
-    ``scale="england"`` makes the England-sized benchmark dataset instead (32,844 square
-    small areas, 40 indicators) and ignores ``geography``.
+    ``scale="england"`` makes the England-sized dataset instead (32,844 square small areas in
+    150 simulated places, 40 indicators) and ignores ``geography``. A geography with
+    ``places`` (``town.simulated_england(n_small=..., n_places=...)``) gives a multi-place
+    dataset of any size.
     """
     if scale not in SCALES:
         raise ValueError(f"scale must be one of {', '.join(SCALES)}, not {scale!r}")
@@ -85,8 +87,8 @@ def simulate_dataset(
 
 def dataset_meta(geography: Geography, seed: int) -> dict:
     """``dataset.yaml`` for a simulated dataset over ``geography``."""
-    return {
-        "name": f"{geography.area_name} (illustrative)",
+    meta = {
+        "name": f"{geography.name or geography.area_name} (illustrative)",
         "area": {"code": geography.area_code, "name": geography.area_name},
         "comparators": [{"code": c.code, "name": c.name, "area_type": c.area_type}
                         for c in geography.comparators],
@@ -97,6 +99,9 @@ def dataset_meta(geography: Geography, seed: int) -> dict:
         "disclosure_threshold": DISCLOSURE_THRESHOLD,
         "sources": [SIMULATED_SOURCE, CATALOGUE_SOURCE],
     }
+    if geography.places:
+        meta["places"] = [{"code": code, "name": name} for code, name in geography.places]
+    return meta
 
 
 __all__ = ["dataset_meta", "simulate_dataset"]

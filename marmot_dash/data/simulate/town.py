@@ -1,5 +1,5 @@
 """Synthetic geographies: Marmot Town (about 20 wards, 120 small areas) and a simulated
-England (32,844 small areas) for benchmarks.
+England (32,844 small areas in 150 places) for benchmarks and the many-places dashboard.
 
 Marmot Town's wards are Voronoi cells of well-spread points (a few rounds of Lloyd's
 algorithm on a sample denser in the centre) clipped to an irregular outline; each ward is cut
@@ -15,10 +15,11 @@ import numpy as np
 import pandas as pd
 import shapely
 from scipy import stats as sps
-from shapely.geometry import Polygon, box, mapping
+from shapely.geometry import Polygon, mapping
 
 from marmot_dash.data import schema
 from marmot_dash.data.geography import Comparator, Geography
+from marmot_dash.data.places import area_places
 from marmot_dash.stats.inequality import local_quantiles
 
 ENGLAND = Comparator("E92000001", "England", "england")
@@ -29,6 +30,9 @@ TOWN_NAME = "Marmot Town"
 ENGLAND_LSOAS = 32_844
 ENGLAND_WARDS = 6_904
 ENGLAND_AUTHORITIES = 296
+ENGLAND_PLACES = 150  # about England's upper-tier authorities (153 in 2024)
+PLACES_ACROSS = 10
+PLACE_DEPRIVATION_SD = 0.6  # of the place part, against 1 for the local part
 
 IMD_LOG_MEAN = 2.835
 IMD_LOG_SD = 0.761
@@ -135,16 +139,18 @@ def _area_rows(codes, names, level, parent, population, z, n_national) -> pd.Dat
 
 
 def _with_local_quantiles(areas: pd.DataFrame) -> pd.DataFrame:
-    """Local quintile and decile (1 = most deprived) within each level below the authority."""
+    """Local quintile and decile (1 = most deprived) within each level below the authority,
+    each authority's areas ranked among themselves."""
     areas = areas.copy()
     areas["local_quintile"] = pd.array([pd.NA] * len(areas), dtype="Int64")
     areas["local_decile"] = pd.array([pd.NA] * len(areas), dtype="Int64")
-    for level in schema.SMALL_AREA_LEVELS:
-        rows = areas["level"] == level
-        if rows.any():
-            score, people = areas.loc[rows, "imd_score"], areas.loc[rows, "population"]
-            areas.loc[rows, "local_quintile"] = local_quantiles(score, people, n=5)
-            areas.loc[rows, "local_decile"] = local_quantiles(score, people, n=10)
+    authorities = areas.loc[areas["level"] == "la", "area_code"].tolist()
+    place = area_places(areas, authorities).fillna("")
+    small = areas["level"].isin(schema.SMALL_AREA_LEVELS)
+    for _, rows in areas[small].groupby([areas["level"], place]).groups.items():
+        score, people = areas.loc[rows, "imd_score"], areas.loc[rows, "population"]
+        areas.loc[rows, "local_quintile"] = local_quantiles(score, people, n=5)
+        areas.loc[rows, "local_decile"] = local_quantiles(score, people, n=10)
     return areas.loc[:, list(schema.AREA_COLUMNS)]
 
 
@@ -200,28 +206,47 @@ def synthetic_town(seed: int = 2026) -> Geography:
                      _with_local_quantiles(areas), boundaries)
 
 
-def simulated_england(seed: int = 2026, n_small: int = ENGLAND_LSOAS) -> Geography:
+def simulated_england(seed: int = 2026, n_small: int = ENGLAND_LSOAS,
+                      n_places: int = ENGLAND_PLACES) -> Geography:
     """A benchmark geography the size of England: ``n_small`` square small areas in rows of
-    180, grouped five to a ward along each row, under one authority standing for England."""
+    180, cut into ``n_places`` rectangular places (upper-tier authorities, ten across) and each
+    place's rows into wards of up to five squares. Deprivation has a place part and a local
+    part, ranked into England's distribution, so places differ as authorities do. The names
+    and codes say they are simulated (``Simulated place 001``, ``E06900001``)."""
+    if n_places < 1:
+        raise ValueError(f"n_places must be 1 or more, not {n_places}")
     rng = np.random.default_rng([seed, 2])
     columns, per_ward, cell = 180, 5, 0.035
     index = np.arange(n_small)
     row, col = np.divmod(index, columns)
-    ward = row * (columns // per_ward) + col // per_ward
-    _, ward = np.unique(ward, return_inverse=True)
+    across = min(PLACES_ACROSS, n_places)
+    bands = -(-n_places // across)
+    n_rows = int(row.max()) + 1
+    slot = col * across // columns
+    place = np.minimum(row * bands // n_rows * across + slot, n_places - 1)
+    if len(np.unique(place)) < n_places:
+        raise ValueError(f"{n_small} small areas are too few for {n_places} places")
+    start = -(-slot * columns // across)  # the first column of each slot
+    _, ward = np.unique((row * across + slot) * columns + (col - start) // per_ward,
+                        return_inverse=True)
     n_wards = int(ward.max()) + 1
-    z = sps.norm.ppf((rng.permutation(n_small) + 0.5) / n_small)
+    ward_place = np.zeros(n_wards, dtype=int)
+    ward_place[ward] = place
+    raw = rng.normal(0, PLACE_DEPRIVATION_SD, n_places)[place] + rng.normal(0, 1, n_small)
+    z = sps.norm.ppf((np.argsort(np.argsort(raw, kind="stable")) + 0.5) / n_small)
     population = rng.normal(1700, 250, n_small).round().clip(1000, 3000).astype("int64")
 
-    code = "E06999998"
+    place_codes = [f"E069{k + 1:05d}" for k in range(n_places)]
+    place_names = [f"Simulated place {k + 1:03d}" for k in range(n_places)]
     ward_codes = [f"E05{k:06d}" for k in range(n_wards)]
     small_codes = [f"E01{k:06d}" for k in range(n_small)]
     small_names = [f"Simulated England {k:05d}" for k in range(n_small)]
     ward_names = [f"Simulated ward {k:04d}" for k in range(n_wards)]
     areas = pd.concat([
-        _area_rows([code], ["Simulated England"], "la", [""], [int(population.sum())],
-                   np.zeros(1), ENGLAND_AUTHORITIES),
-        _area_rows(ward_codes, ward_names, "ward", code,
+        _area_rows(place_codes, place_names, "la", [""] * n_places,
+                   np.bincount(place, population, n_places).astype("int64"),
+                   _weighted_z(z, population, place, n_places), ENGLAND_AUTHORITIES),
+        _area_rows(ward_codes, ward_names, "ward", np.array(place_codes)[ward_place],
                    np.bincount(ward, population, n_wards).astype("int64"),
                    _weighted_z(z, population, ward, n_wards), ENGLAND_WARDS),
         _area_rows(small_codes, small_names, "lsoa", np.array(ward_codes)[ward], population, z,
@@ -234,14 +259,15 @@ def simulated_england(seed: int = 2026, n_small: int = ENGLAND_LSOAS) -> Geograp
     last = n_small - 1 - np.unique(ward[::-1], return_index=True)[1]
     ward_boxes = shapely.box(left[first], bottom[first], left[last] + cell,
                              bottom[last] + cell, ccw=True)
+    corners = pd.DataFrame({"place": place, "left": left, "bottom": bottom}).groupby("place")
+    low, high = corners.min(), corners.max() + cell
+    place_boxes = shapely.box(low["left"], low["bottom"], high["left"], high["bottom"], ccw=True)
     boundaries = {
-        "la": feature_collection([code], ["Simulated England"],
-                                 [box(-5.5, 50.0, -5.5 + columns * cell, row.max() * cell + 50.0
-                                      + cell)]),
+        "la": feature_collection(place_codes, place_names, list(place_boxes)),
         "ward": feature_collection(ward_codes, ward_names, list(ward_boxes)),
         "lsoa": feature_collection(small_codes, small_names, list(squares)),
     }
-    return Geography(code, "Simulated England (benchmark)", (ENGLAND, EAST_OF_ENGLAND),
-                     _with_local_quantiles(areas), boundaries)
-
-
+    return Geography(place_codes[0], place_names[0], (ENGLAND,),
+                     _with_local_quantiles(areas), boundaries,
+                     places=tuple(zip(place_codes, place_names, strict=True)),
+                     name="Simulated England")

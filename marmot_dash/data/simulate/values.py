@@ -26,6 +26,7 @@ from scipy.special import expit, logit
 
 from marmot_dash.data import schema
 from marmot_dash.data.geography import Geography
+from marmot_dash.data.places import area_places
 from marmot_dash.data.simulate.town import IMD_LOG_MEAN, deprivation_z
 from marmot_dash.stats.intervals import FINGERTIPS_LEVELS, byars, mean_ci, wilson
 
@@ -63,7 +64,8 @@ class Layout:
     """
 
     labels: pd.DataFrame
-    authority: int
+    authorities: np.ndarray  # area ids of the authorities (places), the primary first
+    base_place: np.ndarray  # which authority (index into authorities) each base unit is in
     base: np.ndarray
     base_population: np.ndarray
     base_z: np.ndarray
@@ -82,15 +84,16 @@ def plan_layout(geography: Geography) -> Layout:
         {"area_code": [c.code for c in geography.comparators],
          "area_name": [c.name for c in geography.comparators],
          "area_type": [c.area_type for c in geography.comparators]})
-    la = pd.DataFrame({"area_code": [geography.area_code], "area_name": [geography.area_name],
-                       "area_type": ["la"]})
+    places = list(geography.places) or [(geography.area_code, geography.area_name)]
+    la = pd.DataFrame({"area_code": [code for code, _ in places],
+                       "area_name": [name for _, name in places], "area_type": "la"})
     small = areas[areas["level"].isin(schema.SMALL_AREA_LEVELS)]
     labels = pd.concat([
         comparators, la,
         small[["area_code", "area_name", "level"]].rename(columns={"level": "area_type"}),
     ], ignore_index=True)
     area_id = pd.Series(np.arange(len(labels)), index=labels["area_code"])
-    authority = len(comparators)
+    authorities = np.arange(len(comparators), len(comparators) + len(la))
 
     base_level = "lsoa" if (small["level"] == "lsoa").any() else "ward"
     base = small[small["level"] == base_level]
@@ -98,7 +101,14 @@ def plan_layout(geography: Geography) -> Layout:
     population = _filled(base["population"], 1500.0)
     z = deprivation_z(_filled(base["imd_score"], np.exp(IMD_LOG_MEAN)))
 
-    sums = [(np.array([authority]), np.zeros(len(base), dtype=int))]
+    if len(la) == 1:
+        base_place = np.zeros(len(base), dtype=int)
+    else:
+        place_of = area_places(areas, la["area_code"].tolist())[base.index]
+        base_place = pd.Index(la["area_code"]).get_indexer(place_of.fillna(""))
+        if (base_place < 0).any():
+            raise ValueError("every small area must belong to one of the geography's places")
+    sums = [(authorities, base_place)]
     parent_codes = base["parent_code"].fillna("").to_numpy(dtype=object)
     wards = small[small["level"] == "ward"]
     parent_is_ward = pd.Series(parent_codes).isin(set(wards["area_code"])).to_numpy()
@@ -123,8 +133,8 @@ def plan_layout(geography: Geography) -> Layout:
         "deprivation_decile": _filled(base["local_decile"], 0).astype(int),
         "deprivation_quintile": _filled(base["local_quintile"], 0).astype(int),
     }
-    return Layout(labels, authority, base_ids, population, z, base_parent, tuple(sums),
-                  local_groups, direct, direct_population, direct_z)
+    return Layout(labels, authorities, base_place, base_ids, population, z, base_parent,
+                  tuple(sums), local_groups, direct, direct_population, direct_z)
 
 
 def _filled(series: pd.Series, default: float) -> np.ndarray:
@@ -348,31 +358,38 @@ def _simulate_indicator(index: int, p: pd.Series, layout: Layout, years: np.ndar
     for ids, group in layout.sums:
         emit(ids, np.full(len(ids), total), sum_groups(base, group, len(ids)))
 
-    direct_effect = np.where(layout.direct >= layout.authority,
+    direct_effect = np.where(layout.direct >= layout.authorities[0],
                              model.area_effects(len(layout.direct)), 0.0)
     emit(layout.direct, np.full(len(layout.direct), total),
          model.draw(model.eta(layout.direct_z, direct_effect),
                     model.denominators(layout.direct_population)))
 
+    places = layout.authorities
     for breakdown, quantile in layout.local_groups.items():
         n = 10 if breakdown == "deprivation_decile" else 5
-        present = np.unique(quantile[(quantile >= 1) & (quantile <= n)])
+        inside = (quantile >= 1) & (quantile <= n)
+        key = np.where(inside, layout.base_place * n + quantile - 1, len(places) * n)
+        grouped = sum_groups(base, key, len(places) * n + 1)
+        present = np.flatnonzero(np.bincount(key, minlength=len(places) * n + 1)[:-1])
         if present.size == 0:
             continue
-        slot = np.searchsorted(present, quantile)
-        inside = np.isin(quantile, present)
-        grouped = sum_groups(base, np.where(inside, slot, len(present)), len(present) + 1)
-        categories = np.array([rows.category(breakdown, decile_label(int(k), n), int(k))
-                               for k in present])
-        emit(np.full(len(present), layout.authority), categories,
-             Draws(grouped.count[:-1], grouped.denominator[:-1], grouped.mean[:-1]))
+        place, k = np.divmod(present, n)
+        categories = np.array([rows.category(breakdown, decile_label(int(q) + 1, n), int(q) + 1)
+                               for q in k])
+        emit(places[place], categories, Draws(grouped.count[present],
+                                              grouped.denominator[present],
+                                              grouped.mean[present]))
 
-    authority_eta = (base.denominator * base_eta).sum(axis=0) / base.denominator.sum(axis=0)
-    authority_denominator = base.denominator.sum(axis=0)
+    # Each authority's level, then its cohorts around it.
+    denominators = _group_sum(layout.base_place, base.denominator, len(places))
+    authority_eta = _group_sum(layout.base_place, base.denominator * base_eta,
+                               len(places)) / denominators
     for breakdown, names, shares, effects in cohort_groups(p, model.rng):
         centred = effects - (shares * effects).sum()
-        eta = authority_eta[None, :] + centred[:, None]
-        denominator = model.whole(shares[:, None] * authority_denominator[None, :])
+        eta = (authority_eta[:, None, :] + centred[None, :, None]).reshape(-1, len(years))
+        denominator = model.whole((shares[None, :, None] * denominators[:, None, :])
+                                  .reshape(-1, len(years)))
         categories = np.array([rows.category(breakdown, name, k + 1)
                                for k, name in enumerate(names)])
-        emit(np.full(len(names), layout.authority), categories, model.draw(eta, denominator))
+        emit(np.repeat(places, len(names)), np.tile(categories, len(places)),
+             model.draw(eta, denominator))
