@@ -39,7 +39,6 @@ class _Block:
 
     start: int
     stop: int
-    periods: tuple[tuple[int, str], ...]  # (period_sort, period) in order
 
 
 def _plain_text(value: object) -> str:
@@ -181,7 +180,7 @@ class Store:
                 continue
             first = int(self._rows(np.array([start]))[0])
             key = tuple(str(columns.label(name, first)) for name in BLOCK_KEYS)
-            self._blocks[key] = _Block(start, stop, self._periods_of(start, stop))
+            self._blocks[key] = _Block(start, stop)
             ids = area_ids[start:stop]  # sorted: its distinct ids start each run
             ids_by_type.setdefault(key[2], []).append(ids[np.flatnonzero(np.diff(ids)) + 1])
             ids_by_type[key[2]].append(ids[:1])
@@ -191,16 +190,24 @@ class Store:
                 types.setdefault(area_id, []).append(area_type)
         codes = list(self._area_ids)
         self._area_types = {codes[area_id]: found for area_id, found in types.items()}
+        self._block_periods: dict[_Block, tuple[tuple[int, str], ...]] = {}
 
     def _rows(self, positions: np.ndarray) -> np.ndarray:
         """Dataset rows at ``positions`` of the store's order."""
         return positions if self._order is None else self._order[positions]
 
-    def _periods_of(self, start: int, stop: int) -> tuple[tuple[int, str], ...]:
-        sorts, first = np.unique(self._sorted_period_sort[start:stop], return_index=True)
-        rows = self._rows(start + first)
-        return tuple((int(sort), str(self._columns.label("period", row)))
-                     for sort, row in zip(sorts, rows, strict=True))
+    def _periods(self, block: _Block) -> tuple[tuple[int, str], ...]:
+        """(period_sort, period) of a block in order, found on its first query and kept
+        (finding them for every block took a second of each England-scale start)."""
+        periods = self._block_periods.get(block)
+        if periods is None:
+            sorts, first = np.unique(self._sorted_period_sort[block.start:block.stop],
+                                     return_index=True)
+            rows = self._rows(block.start + first)
+            periods = tuple((int(sort), str(self._columns.label("period", row)))
+                            for sort, row in zip(sorts, rows, strict=True))
+            self._block_periods[block] = periods  # the same from any thread that races here
+        return periods
 
     def _frame(self, positions: np.ndarray, extra: dict | None = None) -> pd.DataFrame:
         """The rows at ``positions`` of the store's order (then ``extra`` columns)."""
@@ -335,7 +342,7 @@ class Store:
             raise KeyError(f"unknown area_type {area_type!r}: expected one of "
                            f"{', '.join(schema.AREA_TYPES)}")
         block = self._block(indicator_id, schema.BREAKDOWNS[0], area_type)
-        return [] if block is None else [label for _, label in block.periods]
+        return [] if block is None else [label for _, label in self._periods(block)]
 
     def series(
         self,
@@ -400,12 +407,13 @@ class Store:
             for column in AREA_EXTRA_COLUMNS
         })
 
-    @staticmethod
-    def _period_sort(block: _Block, period: str | None, indicator_id: str, where: str) -> int:
+    def _period_sort(self, block: _Block, period: str | None, indicator_id: str, where: str
+                     ) -> int:
         """The period_sort of ``period`` (default the block's latest)."""
+        periods = self._periods(block)
         if period is None:
-            return block.periods[-1][0]
-        for period_sort, label in block.periods:
+            return periods[-1][0]
+        for period_sort, label in periods:
             if label == period:
                 return period_sort
         raise KeyError(f"indicator {indicator_id!r} has no period {period!r} for {where}")
