@@ -519,11 +519,18 @@ def _read_values(directory: Path, indicators: pd.DataFrame, areas: pd.DataFrame)
 
 
 def _text_as_categories(values: pd.DataFrame) -> pd.DataFrame:
-    """The text columns of values as categoricals, as values.arrow maps them (a column written
-    without a dictionary, or empty throughout, which Parquet stores as nulls, reads as text)."""
-    text = {name: "category" for name in DICTIONARY_COLUMNS[schema.VALUES_FILE]
-            if not isinstance(values[name].dtype, pd.CategoricalDtype)}
-    return values.astype(text) if text else values
+    """The text columns of values as categoricals whose categories are in code order, as
+    values.arrow holds them (a column written without a dictionary, or empty throughout, which
+    Parquet stores as nulls, reads as text; a dictionary is in the order met). The Store then
+    uses the area codes' categorical codes as its area ids."""
+    changed = {}
+    for name in DICTIONARY_COLUMNS[schema.VALUES_FILE]:
+        column = values[name]
+        if not isinstance(column.dtype, pd.CategoricalDtype):
+            changed[name] = column.astype("category")  # categories sorted
+        elif not column.cat.categories.is_monotonic_increasing:
+            changed[name] = column.cat.reorder_categories(column.cat.categories.sort_values())
+    return values.assign(**changed) if changed else values
 
 
 def _read_geo(directory: Path, areas: pd.DataFrame) -> dict[str, dict]:

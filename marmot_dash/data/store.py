@@ -140,10 +140,15 @@ class Store:
 
     def _number_areas(self) -> dict[str, int]:
         """An integer id per known area code (values, areas.parquet, the authority and its
-        comparators), in code order."""
+        comparators). When the values' codes are categories in code order (as ``load_dataset``
+        gives them), they are numbered first, as their categorical codes, and the others
+        after them: the column of codes is then the column of area ids (no 17M-row copy).
+        Otherwise every code in code order."""
         named = [self.area_code, *[c["code"] for c in self.comparators], *self.peer_codes]
-        codes = pd.Index(self._columns.labels["area_code"]).union(
-            pd.Index(self._areas["area_code"])).union(pd.Index(named))
+        in_values = pd.Index(self._columns.labels["area_code"])
+        others = pd.Index(self._areas["area_code"]).union(pd.Index(named))
+        codes = (in_values.append(others.difference(in_values))
+                 if in_values.is_monotonic_increasing else in_values.union(others))
         return {code: number for number, code in enumerate(codes)}
 
     def _area_table_positions(self) -> np.ndarray:
@@ -159,7 +164,9 @@ class Store:
         columns = self._columns
         id_of_code = np.array([self._area_ids[c] for c in columns.labels["area_code"]],
                               dtype=np.int32)
-        area_ids = id_of_code[columns.codes["area_code"]]
+        area_ids = columns.codes["area_code"]  # the ids themselves when they are the codes
+        if not np.array_equal(id_of_code, np.arange(len(id_of_code))):
+            area_ids = id_of_code[area_ids]
         key_codes = [columns.codes[key] for key in BLOCK_KEYS]
         period_sort = columns.numbers["period_sort"]
         category_sort = columns.numbers["category_sort"]

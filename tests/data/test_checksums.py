@@ -191,6 +191,21 @@ def test_the_values_are_mapped_from_values_arrow_without_a_copy(town_dir: Path) 
     assert pq.read_table(town_dir / schema.VALUES_FILE).num_rows == len(values)
 
 
+def test_the_store_uses_the_mapped_area_codes_as_its_area_ids(town_dir: Path) -> None:
+    dataset = load_dataset(town_dir)
+    store = Store(dataset)
+    assert np.shares_memory(store._sorted_area_ids, dataset.values["area_code"].array.codes)
+    # categories in another order (a frame made by hand): numbered in code order, same answers
+    values = dataset.values.assign(area_code=dataset.values["area_code"].cat.reorder_categories(
+        dataset.values["area_code"].cat.categories[::-1]))
+    other = Store(replace(dataset, values=values))
+    assert not np.shares_memory(other._sorted_area_ids, values["area_code"].array.codes)
+    for query in (lambda s: s.series("smoking", [LSOAS[2], WARDS[0], LA]),
+                  lambda s: s.small_areas("smoking", "lsoa"),
+                  lambda s: s.breakdown("smoking", "deprivation_decile")):
+        pd.testing.assert_frame_equal(query(other), query(store))
+
+
 def test_a_changed_or_removed_values_arrow_is_refused(copy: Path) -> None:
     path = copy / schema.VALUES_ARROW_FILE
     data = bytearray(path.read_bytes())
