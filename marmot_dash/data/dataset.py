@@ -46,7 +46,6 @@ DICTIONARY_COLUMNS = {
     schema.AREAS_FILE: ("level", "parent_code"),
 }
 GEO_CODE = "properties.area_code"
-COMPARATOR_TYPES = ("england", "region", "comparator")
 HEX_COLOUR = r"^#[0-9A-Fa-f]{6}$"
 # Names in a dataset directory that belong to the format (replaced, never carried over).
 FORMAT_ENTRIES = frozenset({*schema.REQUIRED_FILES, schema.VALUES_ARROW_FILE, schema.THEMES_FILE,
@@ -169,18 +168,6 @@ def principles_schema() -> pa.DataFrameSchema:
             "short_name": _text(),
             "title": _text(),
             "colour": _text(pa.Check.str_matches(HEX_COLOUR, error="expected a colour #RRGGBB")),
-        },
-        report_duplicates="exclude_first",
-    )
-
-
-def comparators_schema() -> pa.DataFrameSchema:
-    """The ``comparators`` list of ``dataset.yaml``."""
-    return pa.DataFrameSchema(
-        {
-            "code": _text(unique=True),
-            "name": _text(),
-            "area_type": _text(_one_of(COMPARATOR_TYPES)),
         },
         report_duplicates="exclude_first",
     )
@@ -458,10 +445,7 @@ def _read_csv_text(path: Path, file: str) -> pd.DataFrame:
 
 def _read_meta(directory: Path) -> dict:
     file = schema.DATASET_FILE
-    meta = parse_meta(_read_yaml(directory, file), file)
-    frame = pd.DataFrame(meta["comparators"], columns=["code", "name", "area_type"])
-    _validate(frame, comparators_schema(), f"{file} (comparators)", row_offset=1)
-    return meta
+    return parse_meta(_read_yaml(directory, file), file)
 
 
 PRINCIPLE_KEYS = ("id", "short_name", "title", "colour")

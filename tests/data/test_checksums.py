@@ -79,7 +79,7 @@ def test_a_recorded_dataset_loads_without_row_checks_and_the_same_frames(
     town_dir: Path, validations: Counter
 ) -> None:
     fast = load_dataset(town_dir)
-    assert set(validations) == {"dataset.yaml (comparators)"}  # a few rows, always checked
+    assert not validations  # no pandera at all (dataset.yaml's comparators: parse_meta)
     full = load_dataset(town_dir, full=True)
     assert validations[schema.VALUES_FILE] == 1 and validations[schema.INDICATORS_FILE] == 1
     for name in ("principles", "indicators", "areas", "values"):
@@ -269,3 +269,18 @@ def test_a_broken_boundary_file_is_refused_in_one_line_when_first_used(copy: Pat
     assert "\n" not in str(caught.value)
     with pytest.raises(KeyError, match="no boundaries for level 'msoa'"):
         store.geometry("msoa")
+
+
+@pytest.mark.parametrize(("edit", "column", "problem"), [
+    (lambda c: c[1].update(area_type="county"), "area_type",
+     "expected one of england, region, comparator, found 'county'"),
+    (lambda c: c[1].update(code=c[0]["code"]), "code", "duplicate code"),
+    (lambda c: c[1].update(name=" "), "name", "expected text, found ' '"),
+])
+def test_comparators_are_checked_on_every_load(copy: Path, edit, column: str, problem: str
+                                               ) -> None:
+    edit_meta(copy, lambda meta: edit(meta["comparators"]))
+    with pytest.raises(DatasetError, match=problem) as caught:
+        load_dataset(copy)
+    assert (caught.value.file, caught.value.row, caught.value.column) == (
+        "dataset.yaml (comparators)", 2, column)
