@@ -82,7 +82,16 @@ def child_ready(data_dir: Path) -> dict:
             "warm_s": ready - created, "warm_cpu_s": ready_cpu - created_cpu,
             "ready_s": ready - start, "ready_cpu_s": ready_cpu - start_cpu,
             "rss_gib": memory.rss / GIB, "uss_gib": memory.uss / GIB,
+            "anon_gib": anonymous_kib() / 2**20,
             "peak_gib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / GIB}
+
+
+def anonymous_kib() -> int:
+    """This process's resident anonymous memory (RssAnon): what it allocated, as opposed to
+    pages of a mapped file (values.arrow), which stay in the page cache and are shared by every
+    process that maps the file, though USS counts them while one process alone maps them."""
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("RssAnon:"))
 
 
 def child_callbacks(data_dir: Path, repeat: int) -> dict:
@@ -239,6 +248,7 @@ ROWS = [  # (key, label, format)
     ("warm_cpu_s", "    CPU s", "{:.1f}"),
     ("rss_gib", "held after start (RSS), GiB", "{:.2f}"),
     ("uss_gib", "  private (USS), GiB", "{:.2f}"),
+    ("anon_gib", "  allocated (RssAnon; not mapped files), GiB", "{:.2f}"),
     ("peak_gib", "peak while loading (max RSS), GiB", "{:.2f}"),
     ("server_ready_s_preload", "gunicorn --preload -w 2: / answers after, s", "{:.1f}"),
     ("worker_uss_mib_preload", "  private memory per worker (USS, max), MiB", "{:.0f}"),
