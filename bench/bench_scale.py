@@ -178,9 +178,11 @@ def gunicorn(code_dir: Path, data_dir: Path, preload: bool, workers: int = 2) ->
     import psutil
 
     port = free_port()
-    command = [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--timeout", "900",
-               "--bind", f"127.0.0.1:{port}", *(["--preload"] if preload else []),
-               "app:server"]  # what gunicorn.conf.py serves (create_app, then warm)
+    # app.py's server (create_app, then warm), and no configuration file: gunicorn would read
+    # ./gunicorn.conf.py, which preloads, so the run "without --preload" would preload too
+    command = [sys.executable, "-m", "gunicorn", "--config", os.devnull, "--workers",
+               str(workers), "--timeout", "900", "--bind", f"127.0.0.1:{port}",
+               *(["--preload"] if preload else []), "app:server"]
     env = {**os.environ, "PYTHONPATH": str(code_dir), "MARMOT_DATA_DIR": str(data_dir)}
     start = time.perf_counter()
     server = subprocess.Popen(command, cwd=code_dir, env=env, stdout=subprocess.DEVNULL,
