@@ -2,22 +2,28 @@
 
 Measures, on the England-sized illustrative dataset (32,844 small areas, 17M value rows):
 
-- worker ready: ``create_app`` in a fresh process (imports, then the dataset load and Store),
-  with the process's resident and private (USS) memory after it and its peak (max RSS);
-- gunicorn with 2 sync workers, with ``--preload`` (the app loaded once, workers forked) and
-  without: seconds until ``/`` answers, and each worker's private memory (USS) after a few page
-  renders, and the whole server's proportional set size (PSS);
+- worker ready: what ``app.py`` does in a fresh process, as a gunicorn worker without
+  ``--preload`` (or the master with it) does: imports, ``create_app`` (the dataset load and the
+  Store) and ``server.warm`` (the summaries), in wall and CPU seconds, with the process's
+  resident and private (USS) memory after it and its peak (max RSS);
+- gunicorn serving ``app:server`` with 2 sync workers, with ``--preload`` (the app loaded once
+  in the master, workers forked: a worker is ready as soon as it is forked) and without: seconds
+  until ``/`` answers, and each worker's private memory (USS) after a few page renders, and the
+  whole server's proportional set size (PSS);
 - callbacks (``bench_callbacks.py``'s payloads, Flask test client): the worst cold p95 (every
   cache emptied first) and the worst cached median, at England scale; the town's cold median.
 
     .venv/bin/python bench/bench_scale.py [--data DIR] [--town DIR] [--baseline-code DIR]
-                                          [--repeat 20] [--skip-gunicorn]
+                                          [--baseline-data DIR] [--repeat 20] [--skip-gunicorn]
 
 ``--data`` / ``--town``: dataset folders, simulated there when absent (default: folders in the
 system temporary directory, kept between runs). ``--baseline-code``: a checkout of the code to
 compare with (``git worktree add /tmp/main-code main``); the same measurements are then made
-with that code on the same dataset and machine and printed beside these. Timings on a shared
-machine are noisy: the load average is printed with them.
+with that code on the same machine, just before, and printed beside these; ``--baseline-data``:
+the England dataset as that code writes it (default ``--data``; a dataset format change, such
+as values.arrow, needs one recorded by the older code, else it is validated in full). Timings on
+a shared machine are noisy: the load average is printed with them, and CPU seconds beside wall
+seconds. Profiling a load: ``pip install -e '.[bench]'`` then ``pyinstrument``.
 """
 
 from __future__ import annotations
@@ -32,7 +38,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -58,20 +63,35 @@ def load_average() -> str:
 
 
 def child_ready(data_dir: Path) -> dict:
-    """Time to import and ``create_app``; memory after it and at its peak."""
+    """Time to import, ``create_app`` and ``warm`` (as app.py); memory after it and at its
+    peak."""
     import psutil
 
     start, start_cpu = time.perf_counter(), time.process_time()
     from marmot_dash.app_factory import create_app
+    from marmot_dash.server import warm
 
-    imported = time.perf_counter()
-    create_app(data_dir)
+    imported, imported_cpu = time.perf_counter(), time.process_time()
+    app = create_app(data_dir)
+    created, created_cpu = time.perf_counter(), time.process_time()
+    warm(app)
     ready, ready_cpu = time.perf_counter(), time.process_time()
     memory = psutil.Process().memory_full_info()
-    return {"import_s": imported - start, "create_app_s": ready - imported,
+    return {"import_s": imported - start, "import_cpu_s": imported_cpu - start_cpu,
+            "create_app_s": created - imported, "create_app_cpu_s": created_cpu - imported_cpu,
+            "warm_s": ready - created, "warm_cpu_s": ready_cpu - created_cpu,
             "ready_s": ready - start, "ready_cpu_s": ready_cpu - start_cpu,
             "rss_gib": memory.rss / GIB, "uss_gib": memory.uss / GIB,
+            "anon_gib": anonymous_kib() / 2**20,
             "peak_gib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / GIB}
+
+
+def anonymous_kib() -> int:
+    """This process's resident anonymous memory (RssAnon): what it allocated, as opposed to
+    pages of a mapped file (values.arrow), which stay in the page cache and are shared by every
+    process that maps the file, though USS counts them while one process alone maps them."""
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("RssAnon:"))
 
 
 def child_callbacks(data_dir: Path, repeat: int) -> dict:
@@ -153,29 +173,17 @@ def _page_payloads(base: str) -> list[dict]:
     } for search in searches]
 
 
-def served_app():
-    """The WSGI app gunicorn serves here: ``create_app``, then the summaries' warm-up thread
-    joined, so that no thread is half-way through when gunicorn forks its workers (a thread
-    holding a lock at the fork leaves the workers waiting on it forever)."""
-    from marmot_dash import create_app
-
-    server = create_app(os.environ["MARMOT_DATA_DIR"]).server
-    for thread in threading.enumerate():
-        if thread.name == "warm-summaries":
-            thread.join()
-    return server
-
-
 def gunicorn(code_dir: Path, data_dir: Path, preload: bool, workers: int = 2) -> dict:
     """Seconds until ``/`` answers; each worker's USS and the server's PSS after page renders."""
     import psutil
 
     port = free_port()
-    command = [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--timeout", "900",
-               "--bind", f"127.0.0.1:{port}", *(["--preload"] if preload else []),
-               "bench_scale:served_app()"]
-    env = {**os.environ, "PYTHONPATH": f"{code_dir}{os.pathsep}{BENCH_DIR}",
-           "MARMOT_DATA_DIR": str(data_dir)}
+    # app.py's server (create_app, then warm), and no configuration file: gunicorn would read
+    # ./gunicorn.conf.py, which preloads, so the run "without --preload" would preload too
+    command = [sys.executable, "-m", "gunicorn", "--config", os.devnull, "--workers",
+               str(workers), "--timeout", "900", "--bind", f"127.0.0.1:{port}",
+               *(["--preload"] if preload else []), "app:server"]
+    env = {**os.environ, "PYTHONPATH": str(code_dir), "MARMOT_DATA_DIR": str(data_dir)}
     start = time.perf_counter()
     server = subprocess.Popen(command, cwd=code_dir, env=env, stdout=subprocess.DEVNULL,
                               stderr=subprocess.PIPE, text=True, start_new_session=True)
@@ -235,9 +243,14 @@ ROWS = [  # (key, label, format)
     ("ready_s", "worker ready: imports + create_app, s", "{:.1f}"),
     ("ready_cpu_s", "  the same in CPU seconds (less noisy), s", "{:.1f}"),
     ("import_s", "  of which imports, s", "{:.1f}"),
-    ("create_app_s", "  of which create_app, s", "{:.1f}"),
+    ("import_cpu_s", "    CPU s", "{:.1f}"),
+    ("create_app_s", "  of which create_app (dataset, Store), s", "{:.1f}"),
+    ("create_app_cpu_s", "    CPU s", "{:.1f}"),
+    ("warm_s", "  of which warm (summaries), s", "{:.1f}"),
+    ("warm_cpu_s", "    CPU s", "{:.1f}"),
     ("rss_gib", "held after start (RSS), GiB", "{:.2f}"),
     ("uss_gib", "  private (USS), GiB", "{:.2f}"),
+    ("anon_gib", "  allocated (RssAnon; not mapped files), GiB", "{:.2f}"),
     ("peak_gib", "peak while loading (max RSS), GiB", "{:.2f}"),
     ("server_ready_s_preload", "gunicorn --preload -w 2: / answers after, s", "{:.1f}"),
     ("worker_uss_mib_preload", "  private memory per worker (USS, max), MiB", "{:.0f}"),
@@ -295,15 +308,18 @@ def main() -> None:
     parser.add_argument("--town", type=Path, default=cache / "marmot-bench-town")
     parser.add_argument("--baseline-code", type=Path,
                         help="a checkout of the code to compare with (e.g. main)")
+    parser.add_argument("--baseline-data", type=Path,
+                        help="the England dataset for the baseline code (default: --data)")
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--skip-gunicorn", action="store_true")
     args = parser.parse_args()
     england, town = ensure(args.data, "england"), ensure(args.town, "town")
     columns = {"issue 12": dict(ISSUE)}
-    runs = [("baseline", args.baseline_code)] if args.baseline_code else []
-    for name, code in [*runs, ("this code", CODE_DIR)]:
-        print(f"{name} ({code}):", flush=True)
-        columns[name] = measure(code.resolve(), england, town, args.repeat, args.skip_gunicorn)
+    runs = ([("baseline", args.baseline_code, args.baseline_data or england)]
+            if args.baseline_code else [])
+    for name, code, data in [*runs, ("this code", CODE_DIR, england)]:
+        print(f"{name} ({code}, {data}):", flush=True)
+        columns[name] = measure(code.resolve(), data, town, args.repeat, args.skip_gunicorn)
     report(columns)
 
 

@@ -14,9 +14,11 @@ Rows are counted as a person counts them:
 from __future__ import annotations
 
 import json
+import mmap
 import shutil
+import threading
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,6 +27,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 import pyarrow as pyarrow_lib
+import pyarrow.ipc
 import pyarrow.parquet as pq
 import yaml
 from pandera.errors import SchemaError, SchemaErrors
@@ -44,10 +47,10 @@ DICTIONARY_COLUMNS = {
     schema.AREAS_FILE: ("level", "parent_code"),
 }
 GEO_CODE = "properties.area_code"
-COMPARATOR_TYPES = ("england", "region", "comparator")
 HEX_COLOUR = r"^#[0-9A-Fa-f]{6}$"
 # Names in a dataset directory that belong to the format (replaced, never carried over).
-FORMAT_ENTRIES = frozenset({*schema.REQUIRED_FILES, schema.THEMES_FILE, schema.GEO_DIR})
+FORMAT_ENTRIES = frozenset({*schema.REQUIRED_FILES, schema.VALUES_ARROW_FILE, schema.THEMES_FILE,
+                            schema.GEO_DIR})
 
 
 @dataclass(frozen=True, eq=False)
@@ -60,7 +63,7 @@ class Dataset:
     indicators: pd.DataFrame
     values: pd.DataFrame
     areas: pd.DataFrame
-    geo: dict[str, dict] = field(default_factory=dict)
+    geo: Mapping[str, dict] = field(default_factory=dict)  # level -> FeatureCollection
     themes: Any = None
     stages: Any = None  # the evaluation's stages, from themes.yaml
 
@@ -166,18 +169,6 @@ def principles_schema() -> pa.DataFrameSchema:
             "short_name": _text(),
             "title": _text(),
             "colour": _text(pa.Check.str_matches(HEX_COLOUR, error="expected a colour #RRGGBB")),
-        },
-        report_duplicates="exclude_first",
-    )
-
-
-def comparators_schema() -> pa.DataFrameSchema:
-    """The ``comparators`` list of ``dataset.yaml``."""
-    return pa.DataFrameSchema(
-        {
-            "code": _text(unique=True),
-            "name": _text(),
-            "area_type": _text(_one_of(COMPARATOR_TYPES)),
         },
         report_duplicates="exclude_first",
     )
@@ -455,10 +446,7 @@ def _read_csv_text(path: Path, file: str) -> pd.DataFrame:
 
 def _read_meta(directory: Path) -> dict:
     file = schema.DATASET_FILE
-    meta = parse_meta(_read_yaml(directory, file), file)
-    frame = pd.DataFrame(meta["comparators"], columns=["code", "name", "area_type"])
-    _validate(frame, comparators_schema(), f"{file} (comparators)", row_offset=1)
-    return meta
+    return parse_meta(_read_yaml(directory, file), file)
 
 
 PRINCIPLE_KEYS = ("id", "short_name", "title", "colour")
@@ -512,7 +500,22 @@ def _read_values(directory: Path, indicators: pd.DataFrame, areas: pd.DataFrame)
     proportion_ids = indicators.loc[indicators["value_type"] == "proportion", "indicator_id"]
     small_areas = areas.loc[areas["level"].isin(schema.SMALL_AREA_LEVELS), "area_code"]
     values = values_schema(ids, proportion_ids.tolist(), small_areas.tolist())
-    return _validate(frame, values, file, row_offset=1, key=schema.VALUE_KEY)
+    return _text_as_categories(_validate(frame, values, file, row_offset=1, key=schema.VALUE_KEY))
+
+
+def _text_as_categories(values: pd.DataFrame) -> pd.DataFrame:
+    """The text columns of values as categoricals whose categories are in code order, as
+    values.arrow holds them (a column written without a dictionary, or empty throughout, which
+    Parquet stores as nulls, reads as text; a dictionary is in the order met). The Store then
+    uses the area codes' categorical codes as its area ids."""
+    changed = {}
+    for name in DICTIONARY_COLUMNS[schema.VALUES_FILE]:
+        column = values[name]
+        if not isinstance(column.dtype, pd.CategoricalDtype):
+            changed[name] = column.astype("category")  # categories sorted
+        elif not column.cat.categories.is_monotonic_increasing:
+            changed[name] = column.cat.reorder_categories(column.cat.categories.sort_values())
+    return values.assign(**changed) if changed else values
 
 
 def _read_geo(directory: Path, areas: pd.DataFrame) -> dict[str, dict]:
@@ -576,9 +579,17 @@ def _read_geojson(directory: Path, file: str) -> list[dict]:
     path = limits.check_file(directory, file, limits.MAX_GEOJSON_BYTES)
     try:
         data = path.read_bytes()
-        limits.check_json_depth(data, file)
+    except OSError as error:
+        raise DatasetError(file, f"cannot read GeoJSON: {error}") from error
+    return _parse_geojson(data, file)
+
+
+def _parse_geojson(data: bytes, file: str) -> list[dict]:
+    """The features of GeoJSON ``data``, within the depth and vertex limits."""
+    limits.check_json_depth(data, file)
+    try:
         collection = json.loads(data.decode("utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError) as error:
+    except (UnicodeDecodeError, ValueError) as error:
         raise DatasetError(file, f"cannot read GeoJSON: {error}") from error
     if not isinstance(collection, dict) or collection.get("type") != "FeatureCollection":
         raise DatasetError(file, "expected a GeoJSON FeatureCollection")
@@ -625,9 +636,15 @@ def _read_themes(directory: Path) -> tuple[Any, Any]:
 # --- a dataset validated at build time: checksums and column types only --------------------------
 
 
+def _hashed_by_reader(file: str) -> bool:
+    """Files the fast load checks against the record as it reads them (values.arrow: 1.4 GB
+    at England scale, hashed once through the descriptor it maps; boundaries: the bytes kept)."""
+    return file == schema.VALUES_ARROW_FILE or file.startswith(f"{schema.GEO_DIR}/")
+
+
 def _read_recorded(
-    directory: Path,
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame, dict[str, dict]]:
+    directory: Path, record: Mapping[str, Any]
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame, Mapping[str, dict]]:
     """Principles, indicators, areas, values and geo of a dataset whose checksums match its
     validation record: the same frames as the full validation, without its row checks."""
     file = schema.PRINCIPLES_FILE
@@ -639,14 +656,47 @@ def _read_recorded(
     _missing_columns(indicators, schema.INDICATOR_COLUMNS, schema.INDICATORS_FILE)
     indicators = _coerce(indicators, indicators_schema())
     areas = _read_typed_parquet(directory, schema.AREAS_FILE, areas_schema(), limits.MAX_AREAS)
-    values = _read_typed_parquet(directory, schema.VALUES_FILE, values_schema((), (), ()),
-                                 limits.max_values_rows(), limits.VALUES_ROWS_ENV)
+    if schema.VALUES_ARROW_FILE in record["files"]:
+        values = _map_values(directory, record)
+    else:  # a record without values.arrow (written by hand): values.parquet, decoded
+        values = _text_as_categories(_read_typed_parquet(
+            directory, schema.VALUES_FILE, values_schema((), (), ()), limits.max_values_rows(),
+            limits.VALUES_ROWS_ENV))
     geo = {}
-    for level in (path.stem for path in sorted((directory / schema.GEO_DIR).glob("*.geojson"))):
-        features = _read_geojson(directory, f"{schema.GEO_DIR}/{level}.geojson")
-        _check_vertices(features, f"{schema.GEO_DIR}/{level}.geojson")  # the limit may change
-        geo[level] = collection_dict(features)
-    return principles, indicators, areas, values, geo
+    for path in sorted((directory / schema.GEO_DIR).glob("*.geojson")):
+        file = f"{schema.GEO_DIR}/{path.name}"
+        data = limits.check_file(directory, file, limits.MAX_GEOJSON_BYTES).read_bytes()
+        checksums.check_bytes(directory, record, file, data)
+        geo[path.stem] = (file, data)
+    return principles, indicators, areas, values, _Boundaries(geo)
+
+
+class _Boundaries(Mapping[str, dict]):
+    """``geo/<level>.geojson`` of a recorded dataset: the bytes read and checked against the
+    record at load, each level parsed (JSON depth, shape and vertex limit checked, a broken
+    file refused with one ``DatasetError``) on first use, then kept. Parsing the 7.7 MB England
+    lsoa file took a second of a worker's start; most workers never draw that map."""
+
+    def __init__(self, sources: Mapping[str, tuple[str, bytes]]) -> None:
+        self._sources = dict(sources)  # level -> (file, bytes) until parsed
+        self._parsed: dict[str, dict] = {}
+        self._lock = threading.Lock()  # one parse per level, whichever thread asks first
+
+    def __getitem__(self, level: str) -> dict:
+        if level in self._parsed:
+            return self._parsed[level]
+        with self._lock:
+            if level not in self._parsed:
+                file, data = self._sources[level]  # KeyError for a level without boundaries
+                self._parsed[level] = collection_dict(_parse_geojson(data, file))
+                self._sources[level] = (file, b"")
+            return self._parsed[level]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._sources)
+
+    def __len__(self) -> int:
+        return len(self._sources)
 
 
 def _coerce(frame: pd.DataFrame, dataframe_schema: pa.DataFrameSchema) -> pd.DataFrame:
@@ -690,6 +740,67 @@ def _read_typed_parquet(
     return _cast(_read_parquet(directory, file, max_rows, variable), dataframe_schema)
 
 
+def _map_values(directory: Path, record: Mapping[str, Any]) -> pd.DataFrame:
+    """values.arrow, checked against the record, mapped into memory: its columns are numpy
+    views of the file's pages (read-only, in the page cache, shared by every process that maps
+    it), so loading 17M rows decodes and copies nothing."""
+    file = schema.VALUES_ARROW_FILE
+    path = limits.check_file(directory, file, limits.max_values_arrow_bytes())
+    try:
+        with path.open("rb") as stream:
+            checksums.check_stream(directory, record, file, stream)
+            mapped = mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ)  # the file hashed
+        reader = pyarrow.ipc.open_file(pyarrow_lib.py_buffer(mapped))
+        if reader.num_record_batches != 1:
+            raise DatasetError(file, f"expected one record batch, found "
+                                     f"{reader.num_record_batches}")
+        batch = reader.get_batch(0)
+        limits.check_rows(batch.num_rows, limits.max_values_rows(), file,
+                          variable=limits.VALUES_ROWS_ENV)
+        batch.validate()
+    except (OSError, ValueError, pyarrow_lib.ArrowException) as error:
+        raise DatasetError(file, f"cannot read Arrow: {error}") from error
+    if batch.schema.names != list(schema.VALUE_COLUMNS):
+        raise DatasetError(file, f"expected the columns {', '.join(schema.VALUE_COLUMNS)}")
+    for name, column in values_schema((), (), ()).columns.items():
+        found = batch.schema.field(name).type
+        expected = (pyarrow_lib.from_numpy_dtype(np.dtype(column.metadata["dtype"]))
+                    if column.metadata else "dictionary of text")
+        if found != expected and not (not column.metadata and _dictionary_of_text(found)):
+            raise DatasetError(file, f"expected {expected}, found {found}", column=name)
+    # split_blocks: one array per column; numbers without nulls and dictionary codes are then
+    # used in place (zero copy), text labels (a few thousand) are the only strings made
+    return batch.to_pandas(split_blocks=True)
+
+
+def _dictionary_of_text(arrow_type: pyarrow_lib.DataType) -> bool:
+    return (pyarrow_lib.types.is_dictionary(arrow_type)
+            and pyarrow_lib.types.is_string(arrow_type.value_type))
+
+
+def _write_values_arrow(values: pd.DataFrame, path: Path) -> None:
+    """values.arrow from validated values: one uncompressed record batch, text as dictionary
+    codes (pandas' own, so they map back without a copy), numbers without a validity bitmap
+    (NaN stays NaN: a float column maps as it is)."""
+    columns = {}
+    for name in schema.VALUE_COLUMNS:
+        series = values[name]
+        if name in DICTIONARY_COLUMNS[schema.VALUES_FILE]:
+            categorical = (series.array if isinstance(series.dtype, pd.CategoricalDtype)
+                           else pd.Categorical(series))
+            codes = np.asarray(categorical.codes)
+            columns[name] = pyarrow_lib.DictionaryArray.from_arrays(
+                pyarrow_lib.array(codes, mask=codes < 0),
+                pyarrow_lib.array(np.asarray(categorical.categories, dtype=object),
+                                  type=pyarrow_lib.string()))
+        else:
+            columns[name] = pyarrow_lib.array(series.to_numpy(), from_pandas=False)
+    table = pyarrow_lib.table(columns)
+    with pyarrow_lib.OSFile(str(path), "wb") as sink, \
+            pyarrow.ipc.new_file(sink, table.schema) as writer:
+        writer.write_table(table, max_chunksize=max(len(values), 1))
+
+
 def _check_files(directory: Path) -> Path:
     """The dataset folder resolved, once it and its required entries are there."""
     root = limits.check_folder(directory)
@@ -719,8 +830,8 @@ def load_dataset(path: str | Path, *, full: bool = False) -> Dataset:
     record = None if full else checksums.current_record(meta)
     meta.pop(checksums.RECORD_KEY, None)  # about the files, not the data: never written back
     if record is not None:
-        checksums.check_record(directory, record)
-        principles, indicators, areas, values, geo = _read_recorded(directory)
+        checksums.check_record(directory, record, hashed_by_reader=_hashed_by_reader)
+        principles, indicators, areas, values, geo = _read_recorded(directory, record)
         _check_places(meta, areas)  # dataset.yaml is not checksummed: its places may have changed
     else:
         principles = _read_principles(directory)
@@ -737,8 +848,18 @@ def validate_and_record(path: str | Path) -> Dataset:
     """Validate the dataset in ``path`` in full and record it in its dataset.yaml (checksums
     of the files, taken before the validation: a file changed meanwhile is refused later)."""
     directory = _check_files(Path(path))
-    record = checksums.make_record(directory)
+    files = [f for f in checksums.checked_files(directory) if f != schema.VALUES_ARROW_FILE]
+    record = checksums.make_record(directory, files)
     dataset = load_dataset(directory, full=True)
+    arrow = directory / schema.VALUES_ARROW_FILE
+    temporary = directory / f".{arrow.name}.{uuid.uuid4().hex[:12]}"
+    try:
+        _write_values_arrow(dataset.values, temporary)
+        temporary.replace(arrow)
+    except (OSError, pyarrow_lib.ArrowException) as error:
+        temporary.unlink(missing_ok=True)
+        raise DatasetError(arrow.name, f"cannot write: {error}") from error
+    record["files"][arrow.name] = checksums.file_digest(directory, arrow.name)
     file = schema.DATASET_FILE
     meta = _read_yaml(directory, file)
     meta[checksums.RECORD_KEY] = record

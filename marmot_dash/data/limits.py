@@ -39,6 +39,9 @@ MAX_AREAS = 250_000  # rows of areas.parquet (England has about 34,000 LSOAs and
 # 19.2 million value rows and about 165,000 small-area boundary vertices; the defaults leave
 # room for it.
 MAX_VALUES_ROWS = 21_000_000
+# values.arrow is uncompressed: about 85 bytes a row (1.4 GB at England scale), bounded per row
+# allowed so that raising MARMOT_MAX_VALUES_ROWS raises it too.
+MAX_VALUES_ARROW_BYTES_PER_ROW = 256
 MAX_GEO_VERTICES = 500_000  # per level; 1e6 vertices made 40 MB map responses
 MAX_JSON_DEPTH = 20  # a MultiPolygon FeatureCollection is 8 deep
 VALUES_ROWS_ENV = "MARMOT_MAX_VALUES_ROWS"
@@ -61,6 +64,18 @@ def _configured(variable: str, default: int) -> int:
 def max_values_rows() -> int:
     """Rows allowed in values.parquet: ``MARMOT_MAX_VALUES_ROWS`` or ``MAX_VALUES_ROWS``."""
     return _configured(VALUES_ROWS_ENV, MAX_VALUES_ROWS)
+
+
+def max_values_arrow_bytes() -> int:
+    """Bytes allowed in values.arrow, for ``max_values_rows()`` rows."""
+    return max_values_rows() * MAX_VALUES_ARROW_BYTES_PER_ROW
+
+
+def max_file_bytes(file: str) -> int:
+    """The size limit of a dataset file (``geo/<level>.geojson`` for any file not named)."""
+    if file == schema.VALUES_ARROW_FILE:
+        return max_values_arrow_bytes()
+    return MAX_FILE_BYTES.get(file, MAX_GEOJSON_BYTES)
 
 
 def max_geo_vertices() -> int:

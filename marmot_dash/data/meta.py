@@ -23,6 +23,7 @@ from marmot_dash.data.errors import DatasetError
 DEFAULT_DISCLOSURE_THRESHOLD = 5
 REQUIRED_KEYS = ("name", "area", "comparators", "levels", "illustrative")
 COMPARATOR_KEYS = ("code", "name", "area_type")
+COMPARATOR_TYPES = ("england", "region", "comparator")
 CREDIT_KEYS = ("name", "publisher", "licence", "url")
 PEER_GROUP_KEYS = ("name", "description", "members")
 MEMBER_KEYS = ("code", "name")
@@ -89,9 +90,24 @@ def _area(value: Any, file: str, key: str) -> dict:
 
 
 def _comparators(value: Any, file: str, key: str) -> list[dict]:
-    items = _list(value, file, key, "{code, name, area_type}")
-    return [_mapping(item, f"{file} ({key})", None, COMPARATOR_KEYS, row)
-            for row, item in enumerate(items, 1)]  # values checked by the comparators schema
+    """Each comparator's code (once), name and area type (checked here rather than by a
+    pandera schema: a worker's start then never loads pandera's machinery)."""
+    where = f"{file} ({key})"
+    comparators, codes = [], set()
+    for row, item in enumerate(_list(value, file, key, "{code, name, area_type}"), 1):
+        comparator = _mapping(item, where, None, COMPARATOR_KEYS, row)
+        for name in COMPARATOR_KEYS:
+            _text(comparator.get(name), where, name, row)
+        if comparator["area_type"] not in COMPARATOR_TYPES:
+            raise DatasetError(where, f"expected one of {', '.join(COMPARATOR_TYPES)}, found "
+                                      f"{_brief(comparator['area_type'])}", row=row,
+                               column="area_type")
+        if comparator["code"] in codes:
+            raise DatasetError(where, f"duplicate code {_brief(comparator['code'])} (already "
+                                      "on an earlier row)", row=row, column="code")
+        codes.add(comparator["code"])
+        comparators.append(comparator)
+    return comparators
 
 
 def _levels(value: Any, file: str, key: str) -> list[str]:

@@ -14,6 +14,10 @@ VALUES_FILE = "values.parquet"
 AREAS_FILE = "areas.parquet"
 THEMES_FILE = "themes.yaml"
 GEO_DIR = "geo"  # geo/<level>.geojson, features keyed by properties.area_code
+# values.parquet's rows once validated, as one uncompressed Arrow IPC record batch (text as
+# dictionary codes, missing numbers as NaN) that a server maps into memory without decoding or
+# copying; written and recorded with the validation (``checksums``), never edited by hand.
+VALUES_ARROW_FILE = "values.arrow"
 
 REQUIRED_FILES = (DATASET_FILE, PRINCIPLES_FILE, INDICATORS_FILE, VALUES_FILE, AREAS_FILE)
 

@@ -46,7 +46,6 @@ class _Block:
 
     start: int
     stop: int
-    periods: tuple[tuple[int, str], ...]  # (period_sort, period) in order
 
 
 def _plain_text(value: object) -> str:
@@ -148,10 +147,15 @@ class Store:
 
     def _number_areas(self) -> dict[str, int]:
         """An integer id per known area code (values, areas.parquet, the authority and its
-        comparators), in code order."""
+        comparators). When the values' codes are categories in code order (as ``load_dataset``
+        gives them), they are numbered first, as their categorical codes, and the others
+        after them: the column of codes is then the column of area ids (no 17M-row copy).
+        Otherwise every code in code order."""
         named = [self.area_code, *[c["code"] for c in self.comparators], *self.peer_codes]
-        codes = pd.Index(self._columns.labels["area_code"]).union(
-            pd.Index(self._areas["area_code"])).union(pd.Index(named))
+        in_values = pd.Index(self._columns.labels["area_code"])
+        others = pd.Index(self._areas["area_code"]).union(pd.Index(named))
+        codes = (in_values.append(others.difference(in_values))
+                 if in_values.is_monotonic_increasing else in_values.union(others))
         return {code: number for number, code in enumerate(codes)}
 
     def _area_table_positions(self) -> np.ndarray:
@@ -167,7 +171,9 @@ class Store:
         columns = self._columns
         id_of_code = np.array([self._area_ids[c] for c in columns.labels["area_code"]],
                               dtype=np.int32)
-        area_ids = id_of_code[columns.codes["area_code"]]
+        area_ids = columns.codes["area_code"]  # the ids themselves when they are the codes
+        if not np.array_equal(id_of_code, np.arange(len(id_of_code))):
+            area_ids = id_of_code[area_ids]
         key_codes = [columns.codes[key] for key in BLOCK_KEYS]
         period_sort = columns.numbers["period_sort"]
         category_sort = columns.numbers["category_sort"]
@@ -188,7 +194,7 @@ class Store:
                 continue
             first = int(self._rows(np.array([start]))[0])
             key = tuple(str(columns.label(name, first)) for name in BLOCK_KEYS)
-            self._blocks[key] = _Block(start, stop, self._periods_of(start, stop))
+            self._blocks[key] = _Block(start, stop)
             ids = area_ids[start:stop]  # sorted: its distinct ids start each run
             ids_by_type.setdefault(key[2], []).append(ids[np.flatnonzero(np.diff(ids)) + 1])
             ids_by_type[key[2]].append(ids[:1])
@@ -198,16 +204,24 @@ class Store:
                 types.setdefault(area_id, []).append(area_type)
         codes = list(self._area_ids)
         self._area_types = {codes[area_id]: found for area_id, found in types.items()}
+        self._block_periods: dict[_Block, tuple[tuple[int, str], ...]] = {}
 
     def _rows(self, positions: np.ndarray) -> np.ndarray:
         """Dataset rows at ``positions`` of the store's order."""
         return positions if self._order is None else self._order[positions]
 
-    def _periods_of(self, start: int, stop: int) -> tuple[tuple[int, str], ...]:
-        sorts, first = np.unique(self._sorted_period_sort[start:stop], return_index=True)
-        rows = self._rows(start + first)
-        return tuple((int(sort), str(self._columns.label("period", row)))
-                     for sort, row in zip(sorts, rows, strict=True))
+    def _periods(self, block: _Block) -> tuple[tuple[int, str], ...]:
+        """(period_sort, period) of a block in order, found on its first query and kept
+        (finding them for every block took a second of each England-scale start)."""
+        periods = self._block_periods.get(block)
+        if periods is None:
+            sorts, first = np.unique(self._sorted_period_sort[block.start:block.stop],
+                                     return_index=True)
+            rows = self._rows(block.start + first)
+            periods = tuple((int(sort), str(self._columns.label("period", row)))
+                            for sort, row in zip(sorts, rows, strict=True))
+            self._block_periods[block] = periods  # the same from any thread that races here
+        return periods
 
     def _frame(self, positions: np.ndarray, extra: dict | None = None) -> pd.DataFrame:
         """The rows at ``positions`` of the store's order (then ``extra`` columns)."""
@@ -342,7 +356,7 @@ class Store:
             raise KeyError(f"unknown area_type {area_type!r}: expected one of "
                            f"{', '.join(schema.AREA_TYPES)}")
         block = self._block(indicator_id, schema.BREAKDOWNS[0], area_type)
-        return [] if block is None else [label for _, label in block.periods]
+        return [] if block is None else [label for _, label in self._periods(block)]
 
     def series(
         self,
@@ -407,12 +421,13 @@ class Store:
             for column in AREA_EXTRA_COLUMNS
         })
 
-    @staticmethod
-    def _period_sort(block: _Block, period: str | None, indicator_id: str, where: str) -> int:
+    def _period_sort(self, block: _Block, period: str | None, indicator_id: str, where: str
+                     ) -> int:
         """The period_sort of ``period`` (default the block's latest)."""
+        periods = self._periods(block)
         if period is None:
-            return block.periods[-1][0]
-        for period_sort, label in block.periods:
+            return periods[-1][0]
+        for period_sort, label in periods:
             if label == period:
                 return period_sort
         raise KeyError(f"indicator {indicator_id!r} has no period {period!r} for {where}")

@@ -45,7 +45,7 @@ from typing import Any
 
 from marmot_dash.data import schema
 from marmot_dash.data.errors import DatasetError
-from marmot_dash.data.meta import parse_credits
+from marmot_dash.data.meta import COMPARATOR_TYPES, parse_credits
 from marmot_dash.data.yamlfile import read_yaml
 from marmot_dash.ingest.sources._common import GSS_CODE
 
@@ -60,7 +60,6 @@ EVERY_ROW = "*"  # the targets key of a one-indicator file (``indicator:``)
 PEER_FILES = {"candidates": ("path",),
               "deprivation": ("path", "code", "score", "index", "label"),
               "population": ("path", "code", "value", "label")}
-COMPARATOR_TYPES = ("england", "region", "comparator")
 DEFAULT_PRINCIPLE = 6  # Fingertips is the public-health (ill-health prevention) source
 # The keys of a sources file, of its geography, and the options of each kind of file entry:
 # anything else is refused with its name (a typo must not silently drop a setting).
