@@ -51,22 +51,24 @@ def read_health_index(path: str | Path) -> tuple[pd.DataFrame, Table]:
 
 def _long(table: Table, code_column: str, year_column: str) -> pd.DataFrame:
     indicator, value = table.require(*INDICATOR), table.require(*VALUE)
-    frame = _keys(table, code_column, year_column, texts(table, indicator, required=True))
+    frame = _keys(table, code_column, year_column, indicator)
     frame["value"] = numbers(table, value, required=True)
     duplicated_keys(table, frame, ["source_indicator", "area_code", "period"], year_column,
                     [indicator, code_column, year_column])
     return frame
 
 
-def _keys(table: Table, code_column: str, year_column: str, indicator: pd.Series
+def _keys(table: Table, code_column: str, year_column: str, indicator_column: str | None
           ) -> pd.DataFrame:
-    """Area code, period (label and sort) and spreadsheet row of every record."""
+    """Area code, source indicator (long layout), period (label and sort) and spreadsheet row
+    of every record; the area code is checked first (a footer row is not an area)."""
     frame = pd.DataFrame({"area_code": area_codes(table, code_column),
-                          "source_indicator": indicator,
                           "row": table.header_row + 1 + table.frame.index.to_numpy()},
                          index=table.frame.index)
+    frame["source_indicator"] = texts(table, indicator_column, required=True)
     year = texts(table, year_column, required=True)
-    frame["period"], frame["period_sort"] = period_columns(table, year, year_column, indicator)
+    frame["period"], frame["period_sort"] = period_columns(table, year, year_column,
+                                                           frame["source_indicator"])
     return frame
 
 
@@ -75,7 +77,7 @@ def _wide(table: Table, code_column: str, year_column: str) -> pd.DataFrame:
     if not scores:
         raise table.error("no score columns after ltla21_code and year (or an indicator and "
                           "a value column)", position=-1)
-    key = _keys(table, code_column, year_column, pd.Series("", index=table.frame.index))
+    key = _keys(table, code_column, year_column, None)
     duplicated_keys(table, key, ["area_code", "period"], year_column, [code_column, year_column])
     parts = [key.assign(source_indicator=column, value=numbers(table, column, required=True))
              for column in scores]
