@@ -11,9 +11,10 @@ import yaml
 from typer.testing import CliRunner
 
 from marmot_dash.cli import cli
-from marmot_dash.data import load_dataset
+from marmot_dash.data import Store, load_dataset
 from marmot_dash.ingest.build import build_dataset
 from marmot_dash.ingest.validate import guess_kind
+from marmot_dash.views import view_figure
 
 from .conftest import write_mini_sources
 from .test_bad_inputs import Mutation, _snapshot, append_line, cell, drop_column, sources_edit
@@ -146,3 +147,11 @@ def test_validate_each_layout(hi_sources: Path, file: str) -> None:
     cell(file, 2, "year", "??")(hi_sources.parent)
     result = CliRunner().invoke(cli, ["validate", str(path), "--kind", "ons_health_index"])
     assert result.exit_code == 1 and "row 2" in result.stderr, result.output
+
+
+def test_trend_names_only_the_comparators_and_intervals_it_has(previous) -> None:
+    """An LTLA-only source has no England or region row and no intervals: the subtitle says
+    neither."""
+    store = Store(load_dataset(previous[0]))
+    subtitle = view_figure(store, "P6-hi-score", "trend").figure.layout.title.subtitle.text
+    assert "England" not in subtitle and "intervals" not in subtitle, subtitle
