@@ -122,7 +122,8 @@ def validate(
         str | None,
         typer.Option(help="Source kind (sources, fingertips, council, catalogue, boundaries, "
                           "deprivation, lookup, population, themes, census_long, census_wide, "
-                          "dwp_statxplore, ons_hle); guessed when omitted."),
+                          "dwp_statxplore, ons_hle, ons_els, fuel_poverty, life_expectancy, "
+                          "dfe_ees, ons_health_index); guessed when omitted."),
     ] = None,
 ) -> None:
     """Check datasets (folders) or source files; print the first problem of each and exit 1.

@@ -550,12 +550,15 @@ def _trend_view(store, indicator: Mapping) -> ViewResult:
         peer_band=band if peer_name else None,
         peer_name=peer_name,
     )
-    against = [c["name"] for c in store.comparators]
+    # only the comparators and intervals this indicator has (an LTLA-only source has no England)
+    shown = set(series.loc[series["value"].notna(), "area_code"])
+    against = [c["name"] for c in store.comparators if c["code"] in shown]
     if peer_name:  # named in the legend; the subtitle stays one line
         against.append(f"{len(store.peer_codes)} similar authorities (median and range)")
-    listed = ", ".join(against[:-1]) + (" and " if len(against) > 1 else "") + against[-1] \
-        if against else "its comparators"
-    subtitle = f"{store.area_name} against {listed}, with 95% intervals"
+    listed = " against " + ", ".join(against[:-1]) + (" and " if len(against) > 1 else "") \
+        + against[-1] if against else " over time"
+    intervals = ", with 95% intervals" if own["lower_ci"].notna().any() else ""
+    subtitle = f"{store.area_name}{listed}{intervals}"
     title = f"{_name(indicator)}: trend"
     if breakdown == "sex":
         title += " by sex"

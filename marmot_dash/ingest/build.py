@@ -61,6 +61,7 @@ from marmot_dash.ingest.sources.council import read_catalogue, read_council_valu
 from marmot_dash.ingest.sources.dfe_ees import read_dfe_ees
 from marmot_dash.ingest.sources.fingertips import SEX_ORDER, read_fingertips
 from marmot_dash.ingest.sources.fuel_poverty import read_fuel_poverty
+from marmot_dash.ingest.sources.health_index import read_health_index
 from marmot_dash.ingest.sources.imd import read_deprivation
 from marmot_dash.ingest.sources.life_expectancy import read_life_expectancy
 from marmot_dash.ingest.sources.lookups import read_lookup
@@ -515,7 +516,7 @@ def _read_series(kind: str, path: Path) -> tuple[pd.DataFrame, object, list[str]
                  "later year left out"] if skipped else []
         return frame, table, notes
     reader = {"ons_els": read_ons_els, "life_expectancy": read_life_expectancy,
-              "dfe_ees": read_dfe_ees}[kind]
+              "dfe_ees": read_dfe_ees, "ons_health_index": read_health_index}[kind]
     frame, table = reader(path)
     return frame, table, []
 
@@ -523,9 +524,10 @@ def _read_series(kind: str, path: Path) -> tuple[pd.DataFrame, object, list[str]
 def _series(
     sources: Sources, spec: FileSpec, catalogue: pd.DataFrame, area_types: dict[str, str]
 ) -> tuple[pd.DataFrame, list[str]]:
-    """Rows of a published-series file (ONS ELS, fuel poverty, life expectancy, DfE) under the
-    catalogue ids the sources file maps its source indicators to; published value, interval,
-    count and denominator unchanged. Rows of areas the dataset does not know are left out."""
+    """Rows of a published-series file (ONS ELS, fuel poverty, life expectancy, DfE, ONS
+    Health Index) under the catalogue ids the sources file maps its source indicators to;
+    published value, interval, count and denominator unchanged. Rows of areas the dataset
+    does not know are left out."""
     frame, table, notes = _read_series(spec.options["kind"], spec.path)
     targets = spec.options["targets"]
     where = f"indicators ({spec.path.name})"
@@ -558,7 +560,7 @@ def _series(
         raise DatasetError(str(spec.path), f"no rows{what} for {sources.area_name} "
                            f"({sources.area_code}): an unknown area code or name?",
                            column=table.column("areacd", "area_code", "Area Codes",
-                                               "new_la_code"))
+                                               "new_la_code", "ltla21_code"))
     parts = []
     for name, items in targets.items():
         rows = frame if name == EVERY_ROW else frame.loc[frame["source_indicator"] == name]

@@ -13,7 +13,7 @@ from marmot_dash.ingest.sources._common import head_cells, normalise
 
 KINDS = ("sources", "fingertips", "council", "catalogue", "boundaries", "deprivation", "lookup",
          "population", "themes", "census_long", "census_wide", "dwp_statxplore", "ons_hle",
-         "ons_els", "fuel_poverty", "life_expectancy", "dfe_ees")
+         "ons_els", "fuel_poverty", "life_expectancy", "dfe_ees", "ons_health_index")
 BOUNDARY_SUFFIXES = (".geojson", ".json", ".gpkg", ".shp")
 
 
@@ -24,7 +24,7 @@ def validate_source(path: str | Path, kind: str | None = None) -> str:
     ``geography`` key is a sources file (every file it names is checked too), other YAML a
     themes file, GeoJSON/GeoPackage/shapefile boundaries, and a table by its header (Fingertips
     export, council values, catalogue, ONS Explore Local Statistics, fuel poverty, DfE EES,
-    ONS life expectancy, deprivation, lookup, population). Problems raise
+    ONS life expectancy, ONS Health Index, deprivation, lookup, population). Problems raise
     ``DatasetError`` naming the file, row and column.
     """
     path = Path(path)
@@ -56,6 +56,7 @@ def guess_kind(path: Path) -> str:
         ("fuel_poverty", ("data_year", "metric", "fuel_poor_households")),
         ("dfe_ees", ("time_period", "geographic_level", "percentage_eligible_children")),
         ("life_expectancy", ("area_codes", "area_names")),
+        ("ons_health_index", ("ltla21_code", "year")),  # underlying values or scores
     )
     for kind, needed in signatures:
         if all(normalise(name) in cells for name in needed):
@@ -124,4 +125,5 @@ _READERS: dict[str, Callable[[Path], object]] = {
     "fuel_poverty": _reader("fuel_poverty", "read_fuel_poverty"),
     "life_expectancy": _reader("life_expectancy", "read_life_expectancy"),
     "dfe_ees": _reader("dfe_ees", "read_dfe_ees"),
+    "ons_health_index": _reader("health_index", "read_health_index"),
 }

@@ -205,3 +205,38 @@ def test_real_dataset_shape(dataset) -> None:
     for _, row in indicators.dropna(subset=["baseline_period"]).iterrows():
         periods = set(values.loc[values["indicator_id"] == row["indicator_id"], "period"])
         assert row["baseline_period"] in periods, row["indicator_id"]
+
+
+HI_DIR = "ons_health_index"
+# catalogue id, Health Index file (underlying long or scores wide), indicator or score column
+HI_SERIES = [
+    ("P1-infant-mortality-hi", "underlying_indicators", "Infant mortality"),
+    ("P1-low-birth-weight-hi", "underlying_indicators", "Low birth weight"),
+    ("P1-child-vaccination-hi", "underlying_indicators", "Child vaccination coverage"),
+    ("P6-suicides-hi", "underlying_indicators", "Suicides"),
+    ("P8-air-pollution-hi", "underlying_indicators", "Air pollution"),
+    ("P6-health-index-overall", "scores", "overall_score"),
+]
+
+
+@pytest.mark.parametrize(("indicator", "layout", "source"), HI_SERIES,
+                         ids=[s[0] for s in HI_SERIES])
+def test_health_index_value_for_value(dataset, luton_dir: Path, indicator: str, layout: str,
+                                      source: str) -> None:
+    raw = pd.read_csv(luton_dir / HI_DIR / f"health_index_2021_{layout}_all_england_ltla21.csv")
+    if layout == "underlying_indicators":
+        raw = raw[raw["indicator"] == source].rename(columns={"value": source})
+    peers = [m["code"] for m in dataset.meta["peer_group"]["members"]]
+    for area in [LUTON, *peers]:
+        published = raw[raw["ltla21_code"] == area].sort_values("year")
+        mine = _series(dataset, indicator, area=area)
+        assert mine["period"].tolist() == published["year"].astype(str).tolist()
+        _same(mine["value"], published[source])
+        assert mine[["lower_ci", "count", "denominator"]].isna().all().all()
+    assert _series(dataset, indicator)["period"].tolist() == [str(y) for y in range(2015, 2022)]
+    rows = dataset.values[dataset.values["indicator_id"] == indicator]
+    assert not rows["area_code"].isin([ENGLAND, REGION]).any()  # LTLA only: none invented
+    row = dataset.indicators.set_index("indicator_id").loc[indicator]
+    assert row["publisher"] == "ONS Health Index (via humaniverse/healthyr)"
+    assert "ONS carries the last available value forward or back" in row["definition"]
+    assert row["value_type"] == "score" and row["baseline_period"] == "2021"

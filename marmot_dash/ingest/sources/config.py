@@ -23,8 +23,9 @@ indicators and a second switch the ward pattern). Example::
     indicators:
       - {kind: fingertips, path: export.csv, principle: 6, exclude_indicators: [91040]}
       - {kind: council, path: jsna.xlsx, sheet: Values}
-      # published series (ons_els, fuel_poverty, life_expectancy, dfe_ees): source indicator
-      # -> catalogue id, or {id, breakdown, category, category_sort}, or a list of these
+      # published series (ons_els, fuel_poverty, life_expectancy, dfe_ees, ons_health_index):
+      # source indicator -> catalogue id, or {id, breakdown, category, category_sort}, or a
+      # list of these
       - kind: ons_els
         path: els.csv
         indicators: {"Employment rate": P3-employment-rate,
@@ -53,7 +54,7 @@ LEVELS = ("la", "ward", "msoa", "lsoa")
 # census_long, census_wide, dwp_statxplore, ons_hle: small-area sources (ingest/small_areas.py)
 SMALL_AREA_KINDS = ("census_long", "census_wide", "dwp_statxplore", "ons_hle")
 # Published series mapped to catalogue ids (ingest/build.py)
-SERIES_KINDS = ("ons_els", "fuel_poverty", "life_expectancy", "dfe_ees")
+SERIES_KINDS = ("ons_els", "fuel_poverty", "life_expectancy", "dfe_ees", "ons_health_index")
 INDICATOR_KINDS = ("fingertips", "council", *SMALL_AREA_KINDS, *SERIES_KINDS)
 EVERY_ROW = "*"  # the targets key of a one-indicator file (``indicator:``)
 # The files of ``peer_group`` (ingest/peers.py) and the options each takes.
