@@ -1,11 +1,12 @@
 """Server time per principle-page callback, against a no-op Dash callback in the same run.
 
 Posts the payloads the browser would send to ``/_dash-update-component`` through the Flask test
-client: the page render (Dash's page router calling ``pages.principle.layout``) for each view,
-the call-out switch and the CSV download. Prints, per callback, the median and 95th percentile
-of repeated posts (served from the view caches) and the median's ratio to the no-op, the
-response bytes, the median and 95th percentile with every cache emptied first (a first visit),
-and the bytes of a small-area map.
+client: the page render (Dash's page router calling ``pages.principle.layout``) for each view
+and the call-out switch; and gets the indicator's CSV download and a small-area chart's CSV
+(links, ``downloads.py``) as Chromium asks for them (zstd, br, gzip accepted). Prints, per
+case, the median and 95th percentile of repeated requests (served from the view caches) and
+the median's ratio to the no-op, the response bytes, the median and 95th percentile with every
+cache emptied first (a first visit), and the bytes of a small-area map.
 
     .venv/bin/python bench/bench_callbacks.py [--data DIR] [--england | --england-data DIR]
                                               [--repeat 60]
@@ -65,40 +66,58 @@ def single_payload(app, output: tuple[str, str], inputs: list[tuple[str, str, ob
     }
 
 
+# What Chromium sends: a download is compressed in the first of these the server prefers.
+ACCEPT_ENCODING = {"Accept-Encoding": "gzip, deflate, br, zstd"}
+
+
+def get_payload(url: str) -> dict:
+    """A plain GET (a download link), timed as the callbacks are."""
+    return {"get": url}
+
+
+def request(client, payload: dict):
+    """Send one case: a GET for a link, else a callback's post."""
+    if "get" in payload:
+        return client.get(payload["get"], headers=ACCEPT_ENCODING)
+    return client.post("/_dash-update-component", data=json.dumps(payload),
+                       content_type="application/json")
+
+
 def time_post(client, payload: dict, repeat: int) -> tuple[list[float], int]:
-    """Server times in ms of ``repeat`` posts (after one warm-up), and the response bytes."""
-    body = json.dumps(payload)
-    first = client.post("/_dash-update-component", data=body, content_type="application/json")
+    """Server times in ms of ``repeat`` requests (after one warm-up), and the response bytes."""
+    first = request(client, payload)
     if first.status_code not in (200, 204):
-        raise RuntimeError(f"{payload['output']}: HTTP {first.status_code} {first.data[:300]!r}")
+        raise RuntimeError(f"{payload.get('output') or payload['get']}: HTTP "
+                           f"{first.status_code} {first.data[:300]!r}")
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
-        client.post("/_dash-update-component", data=body, content_type="application/json")
+        request(client, payload)
         times.append((time.perf_counter() - start) * 1000)
     return times, len(first.data)
 
 
 def clear_caches() -> None:
     """Empty the view cache and the principle page's section caches (a first visit)."""
+    from marmot_dash.downloads import _chart_csv, indicator_csv
     from marmot_dash.views import _cached_view
 
-    _cached_view.cache_clear()
+    for cached in (_cached_view, indicator_csv, _chart_csv):
+        cached.cache_clear()
     page = next(sys.modules[entry["module"]] for entry in dash.page_registry.values()
                 if entry["module"].endswith("principle"))
-    for name in ("indicators_section", "indicator_views", "side_panel", "indicator_csv"):
+    for name in ("indicators_section", "indicator_views", "side_panel"):
         getattr(page, name).cache_clear()
 
 
 def time_cold(client, payload: dict, repeat: int, clock=time.perf_counter) -> list[float]:
     """Server times in ms of posts each made with every cache emptied first (``clock``:
     ``time.thread_time`` counts the CPU time of the serving thread only)."""
-    body = json.dumps(payload)
     times = []
     for _ in range(repeat):
         clear_caches()
         start = clock()
-        client.post("/_dash-update-component", data=body, content_type="application/json")
+        request(client, payload)
         times.append((clock() - start) * 1000)
     return times
 
@@ -117,8 +136,11 @@ def make_app(data_dir: Path):
 
 
 def callback_cases(app, store) -> dict[str, dict]:
-    """The payloads timed, by name: a no-op, each view's page render, the call-out switch and
-    the CSV download of the first indicator of principle 1."""
+    """The payloads timed, by name: a no-op, each view's page render, the call-out switch, the
+    CSV download of the first indicator of principle 1 and its small-area map's CSV."""
+    from marmot_dash.components.chart_share import chart_data_href, data_href
+    from marmot_dash.views import state_from_params
+
     principle = 1
     indicator = str(store.indicators(principle=principle)["indicator_id"].iloc[0])
     path = f"/principle/{principle}"
@@ -138,10 +160,11 @@ def callback_cases(app, store) -> dict[str, dict]:
         app, ("principle-location", "search"), [("callout-switch", "n_clicks", 1)],
         [("principle-location", "pathname", path),
          ("principle-location", "search", f"?indicator={indicator}&view=trend")])
-    cases["CSV download"] = single_payload(
-        app, ("data-download", "data"), [("data-download-button", "n_clicks", 1)],
-        [("principle-location", "pathname", path),
-         ("principle-location", "search", f"?indicator={indicator}&view=data")])
+    state = state_from_params(store, principle, {"indicator": indicator})
+    cases["CSV download"] = get_payload(data_href(state))
+    cases["chart CSV download (places, lsoa)"] = get_payload(chart_data_href(
+        state_from_params(store, principle, {"indicator": indicator, "view": "places",
+                                             "level": level_small}), 0))
     return cases
 
 

@@ -51,7 +51,8 @@ MIB = 2**20
 # Issue 12's figures for today's code (England scale, this machine) and the targets.
 ISSUE = {"ready_s": 18.0, "rss_gib": 2.3, "peak_gib": 6.4,
          "cold_p95_ms": 77.0, "cached_median_ms": 3.0}
-TARGETS = {"ready_s": "< 3", "worker_uss_preload_mib": "< 800", "cold_p95_ms": "< 150",
+TARGETS = {"ready_s": "< 3", "worker_uss_mib_preload": "< 800", "cold_p95_ms": "< 150",
+           "cold_cpu_p95_ms": "< 150", "places_pss_gib": "< 4", "places_peak_pss_gib": "< 4",
            "cached_median_ms": "< 10", "town_cold_median_ms": "< 30"}
 
 
@@ -212,6 +213,80 @@ def gunicorn(code_dir: Path, data_dir: Path, preload: bool, workers: int = 2) ->
         server.wait()
 
 
+def _router_payload(path: str, search: str = "") -> dict:
+    return {"output": ".._pages_content.children..._pages_store.data..",
+            "outputs": [{"id": "_pages_content", "property": "children"},
+                        {"id": "_pages_store", "property": "data"}],
+            "inputs": [{"id": "_pages_location", "property": "pathname", "value": path},
+                       {"id": "_pages_location", "property": "search", "value": search}],
+            "changedPropIds": ["_pages_location.pathname"], "state": []}
+
+
+def places_server(code_dir: Path, data_dir: Path, workers: int = 2, principles: int = 5
+                  ) -> dict:
+    """The shipped ``gunicorn.conf.py`` (preload, gthread) with ``WEB_CONCURRENCY=workers``:
+    every place's overview rendered once, and principle pages of the first ``principles``
+    places; the server's PSS (master and workers) then, and its largest after any 25 places."""
+    import psutil
+
+    codes = [place["code"] for place in _places(data_dir)]
+    port = free_port()
+    env = {**os.environ, "PYTHONPATH": str(code_dir), "MARMOT_DATA_DIR": str(data_dir),
+           "WEB_CONCURRENCY": str(workers), "MARMOT_BIND": f"127.0.0.1:{port}"}
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py",
+                               "--timeout", "300", "app:server"], cwd=code_dir, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                              start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+
+    def pss_gib() -> float:
+        master = psutil.Process(server.pid)
+        return sum(p.memory_full_info().pss for p in [master, *master.children()]) / GIB
+
+    try:
+        while True:
+            if server.poll() is not None:
+                raise SystemExit(f"gunicorn stopped:\n{server.stderr.read()[-3000:]}")
+            try:
+                if _get(f"{base}/", timeout=5) == 200:
+                    break
+            except OSError:
+                time.sleep(0.2)
+        start, start_cpu, peak = time.perf_counter(), _tree_cpu(server.pid), pss_gib()
+        _post(f"{base}/_dash-update-component", _router_payload("/"))
+        for done, code in enumerate(codes, 1):
+            _post(f"{base}/_dash-update-component", _router_payload(f"/{code}"))
+            if done % 25 == 0:
+                peak = max(peak, pss_gib())
+        for code in codes[:principles]:
+            for search in ("?view=trend", "?view=places&level=lsoa", "?view=data"):
+                _post(f"{base}/_dash-update-component",
+                      _router_payload(f"/{code}/principle/1", search))
+        after = pss_gib()
+        return {"places": len(codes), "places_pss_gib": after,
+                "places_peak_pss_gib": max(peak, after),
+                "places_visit_s": time.perf_counter() - start,
+                "places_visit_cpu_s": _tree_cpu(server.pid) - start_cpu}
+    finally:
+        os.killpg(server.pid, signal.SIGKILL)  # the server and its workers: a measurement only
+        server.wait()
+
+
+def _places(data_dir: Path) -> list[dict]:
+    import yaml
+
+    meta = yaml.safe_load((data_dir / "dataset.yaml").read_text(encoding="utf-8"))
+    return meta.get("places") or [meta["area"]]
+
+
+def _tree_cpu(pid: int) -> float:
+    """CPU seconds used so far by a process and its children (user + system)."""
+    import psutil
+
+    processes = [psutil.Process(pid), *psutil.Process(pid).children()]
+    return sum(sum(p.cpu_times()[:2]) for p in processes)
+
+
 # --- the report --------------------------------------------------------------------------------
 
 
@@ -235,6 +310,9 @@ def measure(code_dir: Path, england: Path, town: Path, repeat: int, skip_gunicor
             figures[f"worker_uss_mib_{suffix}"] = max(served["worker_uss_mib"])
             figures[f"master_uss_mib_{suffix}"] = served["master_uss_mib"]
             figures[f"total_pss_gib_{suffix}"] = served["total_pss_gib"]
+        print(f"  gunicorn -c gunicorn.conf.py, 2 workers, every place's overview ..."
+              f" load {load_average()}", flush=True)
+        figures |= places_server(code_dir, england)
     figures["load_average"].append(load_average())
     return figures
 
@@ -259,6 +337,11 @@ ROWS = [  # (key, label, format)
     ("server_ready_s_no_preload", "gunicorn -w 2 (no preload): ready after, s", "{:.1f}"),
     ("worker_uss_mib_no_preload", "  private memory per worker (USS, max), MiB", "{:.0f}"),
     ("total_pss_gib_no_preload", "  whole server (PSS), GiB", "{:.2f}"),
+    ("places", "places in the dataset", "{:.0f}"),
+    ("places_pss_gib", "every place's overview served, 2 workers: PSS, GiB", "{:.2f}"),
+    ("places_peak_pss_gib", "  the most while visiting (every 25 places), GiB", "{:.2f}"),
+    ("places_visit_s", "  visiting them took, wall s", "{:.0f}"),
+    ("places_visit_cpu_s", "    CPU s (server)", "{:.0f}"),
     ("cold_p95_ms", "cold callback p95 (worst case), ms", "{:.0f}"),
     ("cold_cpu_p95_ms", "  the same in CPU ms (less noisy), ms", "{:.0f}"),
     ("cold_median_ms", "cold callback median (all cases), ms", "{:.0f}"),

@@ -10,11 +10,14 @@ so it works without script and can be copied too.
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from dash import html
 
 from marmot_dash.views import ViewState, place_prefix, view_href, view_state_to_search
 
 CHART_DATA_PATH = "/download/chart-data"
+DATA_PATH = "/download/data"
 REPORT_PATH = "/download/report"
 
 
@@ -23,6 +26,13 @@ def chart_data_href(state: ViewState, index: int) -> str:
     search = view_state_to_search(state)
     return (f"{place_prefix(state.place)}{CHART_DATA_PATH}/{state.principle}.csv{search}"
             f"{'&' if search else '?'}chart={index + 1}")
+
+
+def data_href(state: ViewState) -> str:
+    """The address of the CSV of every value behind the indicator's charts (its Definition and
+    data view)."""
+    return (f"{place_prefix(state.place)}{DATA_PATH}/{state.principle}.csv?"
+            f"{urlencode({'indicator': state.indicator})}")
 
 
 def chart_share_bar(state: ViewState, index: int, graph_id: str, filename: str) -> html.Div:

@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 from dash import dcc, html
 
-from marmot_dash.components.chart_share import chart_share_bar
+from marmot_dash.components.chart_share import chart_share_bar, data_href
 from marmot_dash.figures.style import graph_config
 from marmot_dash.views import (
     DEPRIVATION_LABELS,
@@ -166,7 +166,7 @@ def view_body(result: ViewResult, state: ViewState, indicator: Mapping,
                                       _more_rows(result.table)],
                                      className="view-numbers"))
     if state.view == "data":
-        children = [definition(indicator, **(about or {})), data_section(result)]
+        children = [definition(indicator, **(about or {})), data_section(result, state, today)]
     return html.Div(children, id="view-body")
 
 
@@ -222,8 +222,9 @@ def _slug(term: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", term.lower()).strip("-")
 
 
-def data_section(result: ViewResult) -> html.Section:
-    """The values behind the charts, with a CSV download and a note on suppressed cells."""
+def data_section(result: ViewResult, state: ViewState, today: str) -> html.Section:
+    """The values behind the charts, with a CSV download (a plain link to
+    ``downloads.indicator_data``) and a note on suppressed cells."""
     table = result.table
     shown = table.head(MAX_TABLE_ROWS)
     more = (f" The table shows the first {MAX_TABLE_ROWS:,} of {len(table):,} rows; the CSV has "
@@ -234,9 +235,8 @@ def data_section(result: ViewResult) -> html.Section:
             html.P(result.description + more),
             html.P("Values based on small counts are suppressed (left blank) to protect "
                    "confidentiality; the note column says why.", className="muted"),
-            html.Button("Download CSV", id="data-download-button", className="button",
-                        n_clicks=0),
-            dcc.Download(id="data-download"),
+            html.A("Download CSV", id="data-download-button", className="button",
+                   href=data_href(state), download=f"{state.indicator}_data_{today}.csv"),
             values_table(shown, caption="Values behind the charts"),
         ],
         className="indicator-data",

@@ -48,7 +48,6 @@ from marmot_dash.views import (
     place_of_path,
     place_prefix,
     state_from_params,
-    table_to_csv,
     view_figure,
     view_href,
     view_state_to_search,
@@ -253,32 +252,6 @@ def switch_callouts(n_clicks: int, pathname: str, search: str) -> str:
     if not n_clicks or state.problem:
         return dash.no_update
     return view_state_to_search(replace(state, callouts=not state.callouts))
-
-
-@dash.callback(
-    Output("data-download", "data"),
-    Input("data-download-button", "n_clicks"),
-    State(LOCATION_ID, "pathname"),
-    State(LOCATION_ID, "search"),
-    prevent_initial_call=True,
-)
-def download_csv(n_clicks: int, pathname: str, search: str) -> dict:
-    """The values behind the charts as CSV (formula cells neutralised, suppressed cells blank)."""
-    store = place_store(place_of_path(pathname))
-    if store is None:
-        return dash.no_update
-    state = parse_view_state(store, pathname, search)
-    if not n_clicks or state.problem:
-        return dash.no_update
-    filename = f"{state.indicator}_data_{dt.date.today().isoformat()}.csv"
-    return dcc.send_string(indicator_csv(StoreKey(store), state.indicator), filename,
-                           type="text/csv")
-
-
-@cache.memoize("indicator-csv", maxsize=16)
-def indicator_csv(key: StoreKey, indicator_id: str) -> str:
-    """The CSV of an indicator's data view (cached: England-wide it is ~1 MB to write)."""
-    return table_to_csv(view_figure(key.store, indicator_id, "data", copy=False).table)
 
 
 dash.register_page(

@@ -1,5 +1,6 @@
-"""The QR code (segno SVG, MARMOT_PUBLIC_URL only) and a chart's data as CSV (the download route:
-marks first, rows the chart draws, formula cells neutralised, bad requests in one line)."""
+"""The QR code (segno SVG, MARMOT_PUBLIC_URL only), a chart's data as CSV (the download route:
+marks first, rows the chart draws, formula cells neutralised, bad requests in one line) and an
+indicator's data as CSV (its data view, compressed once)."""
 
 from __future__ import annotations
 
@@ -114,6 +115,44 @@ def test_chart_csv_of_a_deprivation_grouping_is_that_grouping(client) -> None:
 def test_bad_chart_data_requests_get_one_line(client, query, message) -> None:
     response = client[0].get("/download/chart-data" + query)
     assert response.status_code == 400
+    text = response.get_data(as_text=True)
+    assert text.startswith(message) and text.count("\n") == 1
+
+
+def test_indicator_data_csv_is_its_data_view_kept_compressed(client) -> None:
+    """The Definition and data view's CSV: the whole view table, formula-safe, sent in the
+    encoding the browser prefers (compressed once and kept), else as it is."""
+    from backports import zstd
+
+    from marmot_dash.app_state import get_store
+    from marmot_dash.views import table_to_csv, view_figure
+
+    test_client, indicator = client
+    url = f"/download/data/1.csv?indicator={indicator}"
+    plain = test_client.get(url)
+    assert plain.status_code == 200 and plain.mimetype == "text/csv"
+    assert "Content-Encoding" not in plain.headers
+    assert plain.headers["Content-Disposition"].startswith(
+        f'attachment; filename="{indicator}_data_')
+    with test_client.application.app_context():
+        table = view_figure(get_store(), indicator, "data").table
+    assert plain.get_data(as_text=True) == table_to_csv(table)
+    assert plain.get_data(as_text=True).startswith('"area_code","area_name"')
+    for _ in range(2):  # the second from the kept bytes
+        packed = test_client.get(url, headers={"Accept-Encoding": "gzip, br, zstd"})
+        assert packed.headers["Content-Encoding"] == "zstd"
+        assert "Accept-Encoding" in packed.headers["Vary"]
+        assert zstd.decompress(packed.data) == plain.data
+
+
+@pytest.mark.parametrize(("query", "status", "message"), [
+    ("/download/data/1.csv?indicator=nope", 400, "There is no indicator 'nope' in this dataset."),
+    ("/download/data/9.csv", 400, "There is no principle '9'."),
+    ("/X1/download/data/1.csv", 404, "There is no place 'X1' in this dataset."),
+])
+def test_bad_indicator_data_requests_get_one_line(client, query, status, message) -> None:
+    response = client[0].get(query)
+    assert response.status_code == status
     text = response.get_data(as_text=True)
     assert text.startswith(message) and text.count("\n") == 1
 

@@ -83,6 +83,8 @@ def test_a_places_principle_page_keeps_the_place_in_every_link(client) -> None:
     own = [h for h in links if "/principle/" in h]
     assert own and all(h.startswith(f"/{SECOND}/principle/6") for h in own)
     assert any(h.startswith(f"/{SECOND}/download/chart-data/6.csv?") for h in links)
+    data_view = render(client, f"/{SECOND}/principle/6", "?indicator=P6-adult-smoking&view=data")
+    assert f"/{SECOND}/download/data/6.csv?indicator=P6-adult-smoking" in hrefs(data_view)
     assert "E06900001" not in page.replace("E06900001\"", ""), "no other place's areas"
 
 
@@ -172,6 +174,11 @@ def test_downloads_of_a_place(client) -> None:
     missing = client.get("/X1/download/chart-data/6.csv")
     assert missing.status_code == 404 and b"no place 'X1'" in missing.data
     assert client.get("/X1/download/report/6.pdf").status_code == 404
+    data = client.get(f"/{SECOND}/download/data/6.csv?indicator=P6-adult-smoking")
+    assert data.status_code == 200 and SECOND in data.headers["Content-Disposition"]
+    assert data.get_data(as_text=True).splitlines()[1].startswith(f'"{SECOND}"'), "its own rows"
+    primary = client.get("/download/data/6.csv?indicator=P6-adult-smoking")
+    assert primary.get_data(as_text=True).splitlines()[1].startswith('"E06900001"')
 
 
 def test_the_url_state_carries_the_place(places_dir: Path) -> None:
