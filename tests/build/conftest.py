@@ -92,6 +92,22 @@ def write_mini_sources(folder: Path) -> Path:
     return path
 
 
+def write_mini_sources_plus(folder: Path, files: dict[str, str], catalogue: str,
+                            indicators: list[dict], **keys: object) -> Path:
+    """The mini sources plus ``files`` by name (``catalogue`` one of them, added to the
+    catalogue) and their ``indicators`` entries; ``keys`` are more top-level keys of the sources
+    file. Returns the sources.yaml path."""
+    sources = write_mini_sources(folder)
+    for name, content in files.items():
+        (folder / name).write_text(content, encoding="utf-8")
+    raw = yaml.safe_load(sources.read_text(encoding="utf-8"))
+    raw["catalogue"].append(catalogue)
+    raw["indicators"] += indicators
+    raw.update(keys)
+    sources.write_text(yaml.safe_dump(raw, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return sources
+
+
 @pytest.fixture
 def mini_sources(tmp_path: Path) -> Path:
     """A fresh copy of the mini sources; returns its sources.yaml."""

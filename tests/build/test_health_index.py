@@ -7,7 +7,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import yaml
 from typer.testing import CliRunner
 
 from marmot_dash.cli import cli
@@ -20,7 +19,7 @@ from .conftest import (
     assert_build_refused,
     bad_input_cases,
     build_previous,
-    write_mini_sources,
+    write_mini_sources_plus,
 )
 from .test_bad_inputs import Mutation, append_line, cell, drop_column, sources_edit
 from .test_series_bad_inputs import replace_all
@@ -55,15 +54,8 @@ INDICATORS = [
 
 def write_health_index_sources(folder: Path) -> Path:
     """The mini sources plus a small file of each Health Index layout."""
-    sources = write_mini_sources(folder)
-    for name, content in FILES.items():
-        (folder / name).write_text(content, encoding="utf-8")
-    (folder / "catalogue_hi.csv").write_text(CATALOGUE, encoding="utf-8")
-    raw = yaml.safe_load(sources.read_text(encoding="utf-8"))
-    raw["catalogue"].append("catalogue_hi.csv")
-    raw["indicators"] += INDICATORS
-    sources.write_text(yaml.safe_dump(raw, sort_keys=False), encoding="utf-8")
-    return sources
+    return write_mini_sources_plus(folder, {**FILES, "catalogue_hi.csv": CATALOGUE},
+                                   "catalogue_hi.csv", INDICATORS)
 
 
 @pytest.fixture

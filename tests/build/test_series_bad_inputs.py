@@ -7,7 +7,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import yaml
 from typer.testing import CliRunner
 
 from marmot_dash.cli import cli
@@ -18,7 +17,7 @@ from .conftest import (
     assert_build_refused,
     bad_input_cases,
     build_previous,
-    write_mini_sources,
+    write_mini_sources_plus,
 )
 from .test_bad_inputs import (
     Mutation,
@@ -110,17 +109,9 @@ def replace_all(file: str, old: str, new: str) -> Mutation:
 
 def write_series_sources(folder: Path) -> Path:
     """The mini sources plus one small file of each published-series layout."""
-    sources = write_mini_sources(folder)
-    for name, content in FILES.items():
-        (folder / name).write_text(content, encoding="utf-8")
-    (folder / "catalogue_series.csv").write_text(CATALOGUE, encoding="utf-8")
-    raw = yaml.safe_load(sources.read_text(encoding="utf-8"))
-    raw["catalogue"].append("catalogue_series.csv")
-    raw["indicators"] += INDICATORS
-    raw["principle_notes"] = {7: "Only persistent absence of looked-after pupils is published."}
-    sources.write_text(yaml.safe_dump(raw, sort_keys=False, allow_unicode=True),
-                       encoding="utf-8")
-    return sources
+    return write_mini_sources_plus(
+        folder, {**FILES, "catalogue_series.csv": CATALOGUE}, "catalogue_series.csv", INDICATORS,
+        principle_notes={7: "Only persistent absence of looked-after pupils is published."})
 
 
 @pytest.fixture
