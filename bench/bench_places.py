@@ -15,8 +15,14 @@ import argparse
 import json
 import resource
 import statistics
+import sys
 import time
 from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO_ROOT))
+
+from tests.conftest import router_callback  # noqa: E402  (the callback the tests send)
 
 
 def rss_mb() -> float:
@@ -38,13 +44,8 @@ def timed(what: str, action, repeat: int = 1):
 
 
 def render(client, path: str, search: str = "") -> int:
-    body = {"output": ".._pages_content.children..._pages_store.data..",
-            "outputs": [{"id": "_pages_content", "property": "children"},
-                        {"id": "_pages_store", "property": "data"}],
-            "inputs": [{"id": "_pages_location", "property": "pathname", "value": path},
-                       {"id": "_pages_location", "property": "search", "value": search}],
-            "changedPropIds": ["_pages_location.pathname", "_pages_location.search"]}
-    response = client.post("/_dash-update-component", data=json.dumps(body),
+    response = client.post("/_dash-update-component",
+                           data=json.dumps(router_callback(path, search)),
                            content_type="application/json")
     assert response.status_code == 200, response.status_code
     return len(response.data)

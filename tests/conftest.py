@@ -16,6 +16,19 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED_DIR = Path(os.environ.get("MARMOT_SHARED_DIR", REPO_ROOT.parent / "shared"))
 
 
+def router_callback(path: str, search: str = "") -> dict:
+    """The page router's callback for ``path`` and ``search`` as Chromium sends it (the body of
+    a POST to /_dash-update-component)."""
+    return {
+        "output": ".._pages_content.children..._pages_store.data..",
+        "outputs": [{"id": "_pages_content", "property": "children"},
+                    {"id": "_pages_store", "property": "data"}],
+        "inputs": [{"id": "_pages_location", "property": "pathname", "value": path},
+                   {"id": "_pages_location", "property": "search", "value": search}],
+        "changedPropIds": ["_pages_location.pathname", "_pages_location.search"],
+    }
+
+
 def shared_path(*parts: str) -> Path:
     """A path under ../shared, skipping the calling test when it is absent."""
     path = SHARED_DIR.joinpath(*parts)
@@ -51,6 +64,14 @@ def published_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from tests.data.published_town import write
 
     return write(tmp_path_factory.mktemp("published") / "dataset")
+
+
+@pytest.fixture(scope="session")
+def published_store(published_dir: Path):
+    """The Store of ``published_dir`` (tests must not change it)."""
+    from marmot_dash.data import Store, load_dataset
+
+    return Store(load_dataset(published_dir))
 
 
 @pytest.fixture(scope="session")

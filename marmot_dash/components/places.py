@@ -5,7 +5,7 @@ indicator (``/compare/<indicator>``). The numbers come from ``data.comparisons``
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from urllib.parse import quote, urlencode
 
 import pandas as pd
@@ -63,14 +63,9 @@ def places_table(scorecards: pd.DataFrame) -> html.Table:
                 **{"data-place": row["area_code"]})
         for row in scorecards.to_dict("records")
     ]
-    return html.Table(
-        className="places-table", id="places-table",
-        children=[html.Caption("Each place's indicators: how many compare better, similar or "
-                               "worse than England, improved or worsened since the baseline, "
-                               "and are worse than England and getting worse"),
-                  html.Thead(html.Tr([html.Th(h, scope="col") for h in PLACE_HEADERS])),
-                  html.Tbody(rows)],
-    )
+    return _table("places-table", "Each place's indicators: how many compare better, similar "
+                  "or worse than England, improved or worsened since the baseline, and are worse "
+                  "than England and getting worse", PLACE_HEADERS, rows)
 
 
 def comparison_table(table: pd.DataFrame, indicator: Mapping, *, england: float | None,
@@ -106,12 +101,17 @@ def comparison_table(table: pd.DataFrame, indicator: Mapping, *, england: float 
                 html.Td(f"{change} {change_words}"),
             ],
         ))
+    return _table("compare-table", "Every place's latest value with its 95% interval, compared "
+                  "with England in the same period, its recent trend and its change since the "
+                  "baseline", COMPARE_HEADERS, rows)
+
+
+def _table(name: str, caption: str, headers: Sequence[str], rows: list) -> html.Table:
+    """A captioned table with one row of column headers; ``name`` is its id and class."""
     return html.Table(
-        className="compare-table", id="compare-table",
-        children=[html.Caption("Every place's latest value with its 95% interval, compared with "
-                               "England in the same period, its recent trend and its change "
-                               "since the baseline"),
-                  html.Thead(html.Tr([html.Th(h, scope="col") for h in COMPARE_HEADERS])),
+        className=name, id=name,
+        children=[html.Caption(caption),
+                  html.Thead(html.Tr([html.Th(h, scope="col") for h in headers])),
                   html.Tbody(rows)],
     )
 

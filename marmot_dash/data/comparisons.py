@@ -19,7 +19,7 @@ import pandas as pd
 from scipy.stats import rankdata
 
 from marmot_dash.data.store import Store
-from marmot_dash.data.summaries import CHANGE_JUDGEMENTS, TREND_JUDGEMENTS
+from marmot_dash.data.summaries import CHANGE_JUDGEMENTS, TREND_JUDGEMENTS, change_between
 from marmot_dash.stats import compare
 
 COMPARISON_COLUMNS = (
@@ -94,7 +94,8 @@ def _trends(store: Store, rows: pd.DataFrame) -> pd.DataFrame:
 
 def _changes(store: Store, indicator: dict, rows: pd.DataFrame, latest: pd.DataFrame
              ) -> pd.DataFrame:
-    """Each place's baseline value and change since it (``summaries``' rule), by area code."""
+    """Each place's baseline value and change since it (``summaries.change_between``), by
+    area code."""
     period = indicator.get("baseline_period")
     at_baseline = rows[rows["period"] == period] if isinstance(period, str) else rows.iloc[:0]
     baseline = _latest_rows(at_baseline).reindex(latest.index)
@@ -102,14 +103,7 @@ def _changes(store: Store, indicator: dict, rows: pd.DataFrame, latest: pd.DataF
     def column(frame: pd.DataFrame, name: str) -> np.ndarray:
         return frame[name].to_numpy(dtype=float)
 
-    result = compare.change_since_baseline(
-        column(baseline, "value"), column(baseline, "lower_ci"), column(baseline, "upper_ci"),
-        column(latest, "value"), column(latest, "lower_ci"), column(latest, "upper_ci"),
-        indicator["polarity"], value_type=indicator["value_type"],
-        baseline_count=column(baseline, "count"),
-        baseline_denominator=column(baseline, "denominator"),
-        latest_count=column(latest, "count"), latest_denominator=column(latest, "denominator"),
-    )
+    result = change_between(indicator, baseline, latest, column)
     later = column(latest, "period_sort") > column(baseline, "period_sort")
     judgement = pd.Series(np.asarray(result.label, dtype=str)).map(CHANGE_JUDGEMENTS)
     judgement = judgement.fillna("not_compared").where(later, "not_compared")

@@ -95,9 +95,7 @@ def _comparators(value: Any, file: str, key: str) -> list[dict]:
     where = f"{file} ({key})"
     comparators, codes = [], set()
     for row, item in enumerate(_list(value, file, key, "{code, name, area_type}"), 1):
-        comparator = _mapping(item, where, None, COMPARATOR_KEYS, row)
-        for name in COMPARATOR_KEYS:
-            _text(comparator.get(name), where, name, row)
+        comparator = _record(item, where, COMPARATOR_KEYS, row)
         if comparator["area_type"] not in COMPARATOR_TYPES:
             raise DatasetError(where, f"expected one of {', '.join(COMPARATOR_TYPES)}, found "
                                       f"{_brief(comparator['area_type'])}", row=row,
@@ -161,9 +159,7 @@ def _peer_group(value: Any, file: str, key: str) -> dict:
     where = f"{file} ({key}.members)"
     for row, member in enumerate(_list(group["members"], file, f"{key}.members", "{code, name}"),
                                  1):
-        member = _mapping(member, where, None, MEMBER_KEYS, row)
-        for name in MEMBER_KEYS:
-            _text(member.get(name), where, name, row)
+        _record(member, where, MEMBER_KEYS, row)
     return group
 
 
@@ -184,9 +180,7 @@ def _places(value: Any, file: str, key: str) -> list[dict]:
     where = f"{file} ({key})"
     places, codes = [], set()
     for row, item in enumerate(_list(value, file, key, "{code, name}"), 1):
-        place = _mapping(item, where, None, MEMBER_KEYS, row)
-        for name in MEMBER_KEYS:
-            _text(place.get(name), where, name, row)
+        place = _record(item, where, MEMBER_KEYS, row)
         code = place["code"]
         if not PLACE_CODE.fullmatch(code):
             raise DatasetError(where, f"expected a code of letters and digits starting with a "
@@ -250,6 +244,14 @@ def _mapping(value: Any, file: str, key: str | None, keys: tuple[str, ...],
                            column=key)
     _known(value, keys, file, key, row)
     return {str(name): item for name, item in value.items()}
+
+
+def _record(value: Any, where: str, keys: tuple[str, ...], row: int) -> dict:
+    """One item of a list (``row`` from 1): a mapping of ``keys``, each of them text."""
+    record = _mapping(value, where, None, keys, row)
+    for name in keys:
+        _text(record.get(name), where, name, row)
+    return record
 
 
 def _list(value: Any, file: str, key: str, items: str) -> list:

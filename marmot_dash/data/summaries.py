@@ -11,7 +11,8 @@ similar authorities (dataset.yaml ``peer_group``), whose median and range ``peer
 from __future__ import annotations
 
 import threading
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 from weakref import WeakKeyDictionary
 
 import numpy as np
@@ -81,19 +82,30 @@ def _number(row: dict | None, column: str) -> float:
     return float(row[column])
 
 
+Rows = TypeVar("Rows")  # one row (a dict) or each place's row (a frame)
+
+
+def change_between(indicator: Mapping, baseline: Rows, latest: Rows,
+                   number: Callable[[Rows, str], Any]) -> compare.Change:
+    """``compare.change_since_baseline`` of ``latest`` against ``baseline``, judged by the
+    indicator's polarity and value type; ``number(rows, column)`` reads a column of either (a
+    number for one row, an array for one row per place)."""
+    return compare.change_since_baseline(
+        number(baseline, "value"), number(baseline, "lower_ci"), number(baseline, "upper_ci"),
+        number(latest, "value"), number(latest, "lower_ci"), number(latest, "upper_ci"),
+        indicator["polarity"], value_type=indicator["value_type"],
+        baseline_count=number(baseline, "count"),
+        baseline_denominator=number(baseline, "denominator"),
+        latest_count=number(latest, "count"), latest_denominator=number(latest, "denominator"),
+    )
+
+
 def _change(indicator: dict, latest: dict | None, baseline: dict | None) -> dict[str, Any]:
-    """Latest against baseline (``compare.change_since_baseline``), judged by polarity."""
+    """Latest against baseline (``change_between``)."""
     if latest is None or baseline is None or latest["period_sort"] <= baseline["period_sort"]:
         return {"change": np.nan, "change_significant": False,
                 "change_judgement": "not_compared"}
-    result = compare.change_since_baseline(
-        _number(baseline, "value"), _number(baseline, "lower_ci"), _number(baseline, "upper_ci"),
-        _number(latest, "value"), _number(latest, "lower_ci"), _number(latest, "upper_ci"),
-        indicator["polarity"], value_type=indicator["value_type"],
-        baseline_count=_number(baseline, "count"),
-        baseline_denominator=_number(baseline, "denominator"),
-        latest_count=_number(latest, "count"), latest_denominator=_number(latest, "denominator"),
-    )
+    result = change_between(indicator, baseline, latest, _number)
     return {"change": float(result.difference), "change_significant": bool(result.significant),
             "change_judgement": CHANGE_JUDGEMENTS.get(str(result.label), "not_compared")}
 

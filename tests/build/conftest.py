@@ -1,14 +1,20 @@
-"""A small but complete set of sources (2 wards, 4 small areas) written into a temporary folder."""
+"""A small but complete set of sources (2 wards, 4 small areas) written into a temporary folder,
+and the bad-input suites' check: a build refused with one line, the previous dataset untouched."""
 
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import geopandas as gpd
 import pytest
 import shapely
 import yaml
+from typer.testing import CliRunner
+
+from marmot_dash.cli import cli
+from marmot_dash.ingest.build import build_dataset
 
 FIXTURES = Path(__file__).parent / "fixtures"
 AUTHORITY = "E06000032"
@@ -86,7 +92,69 @@ def write_mini_sources(folder: Path) -> Path:
     return path
 
 
+def write_mini_sources_plus(folder: Path, files: dict[str, str], catalogue: str,
+                            indicators: list[dict], **keys: object) -> Path:
+    """The mini sources plus ``files`` by name (``catalogue`` one of them, added to the
+    catalogue) and their ``indicators`` entries; ``keys`` are more top-level keys of the sources
+    file. Returns the sources.yaml path."""
+    sources = write_mini_sources(folder)
+    for name, content in files.items():
+        (folder / name).write_text(content, encoding="utf-8")
+    raw = yaml.safe_load(sources.read_text(encoding="utf-8"))
+    raw["catalogue"].append(catalogue)
+    raw["indicators"] += indicators
+    raw.update(keys)
+    sources.write_text(yaml.safe_dump(raw, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return sources
+
+
 @pytest.fixture
 def mini_sources(tmp_path: Path) -> Path:
     """A fresh copy of the mini sources; returns its sources.yaml."""
     return write_mini_sources(tmp_path / "sources")
+
+
+# --- bad inputs ----------------------------------------------------------------------------------
+
+# A built dataset's folder and its bytes (``snapshot``).
+Previous = tuple[Path, dict[str, bytes]]
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` by relative path, with its bytes."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file()}
+
+
+def build_previous(tmp_path_factory: pytest.TempPathFactory,
+                   write_sources: Callable[[Path], Path]) -> Previous:
+    """A dataset built from the good sources ``write_sources(folder)`` writes, and its bytes."""
+    sources = write_sources(tmp_path_factory.mktemp("good"))
+    out = build_dataset(sources, tmp_path_factory.mktemp("previous") / "data", progress=False)
+    return out, snapshot(out)
+
+
+def bad_input_cases(cases: list[tuple]) -> pytest.MarkDecorator:
+    """Parametrize a test by ``(case id, mutation, file named, row, column)`` cases as
+    ``mutate, file, row, column`` (row and column None when the message names none)."""
+    return pytest.mark.parametrize(("mutate", "file", "row", "column"),
+                                   [case[1:] for case in cases], ids=[case[0] for case in cases])
+
+
+def assert_build_refused(sources: Path, previous: Previous, file: str, row: int | None,
+                         column: str | None) -> None:
+    """``marmot-dash build sources`` into the previous dataset's folder exits 1 with one line
+    naming ``file``, ``row`` and ``column``, no traceback, and leaves the dataset byte for byte
+    as it was."""
+    out, before = previous
+    result = CliRunner().invoke(cli, ["build", str(sources), "--out", str(out), "--no-progress"])
+    assert result.exit_code == 1, result.output
+    message = result.stderr.strip()
+    assert message.startswith("error: ") and "\n" not in message, message
+    assert "Traceback" not in result.output
+    assert file in message, message
+    if row is not None:
+        assert f"row {row}" in message, message
+    if column is not None:
+        assert f"column '{column}'" in message, message
+    assert snapshot(out) == before

@@ -19,7 +19,13 @@ from marmot_dash.cli import cli
 from marmot_dash.data import load_dataset
 from marmot_dash.ingest.build import build_dataset
 
-from .conftest import write_mini_sources
+from .conftest import (
+    Previous,
+    assert_build_refused,
+    bad_input_cases,
+    build_previous,
+    write_mini_sources,
+)
 
 Mutation = Callable[[Path], None]
 
@@ -237,42 +243,22 @@ CASES = [
 ]
 
 
-def _snapshot(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.is_file()}
-
-
 @pytest.fixture(scope="module")
-def previous(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, bytes]]:
+def previous(tmp_path_factory: pytest.TempPathFactory) -> Previous:
     """A dataset built from the good mini sources, and its bytes."""
-    sources = write_mini_sources(tmp_path_factory.mktemp("good"))
-    out = build_dataset(sources, tmp_path_factory.mktemp("previous") / "data", progress=False)
-    return out, _snapshot(out)
+    return build_previous(tmp_path_factory, write_mini_sources)
 
 
 def test_the_suite_is_large_enough() -> None:
     assert len(CASES) >= 30
 
 
-@pytest.mark.parametrize(("mutate", "file", "row", "column"),
-                         [case[1:] for case in CASES], ids=[case[0] for case in CASES])
+@bad_input_cases(CASES)
 def test_malformed_source_is_refused_clearly(
-    mini_sources: Path, previous, mutate: Mutation, file: str, row, column
+    mini_sources: Path, previous: Previous, mutate: Mutation, file: str, row, column
 ) -> None:
-    out, before = previous
     mutate(mini_sources.parent)
-    result = CliRunner().invoke(cli, ["build", str(mini_sources), "--out", str(out),
-                                      "--no-progress"])
-    assert result.exit_code == 1, result.output
-    message = result.stderr.strip()
-    assert message.startswith("error: ") and "\n" not in message, message
-    assert "Traceback" not in result.output
-    assert file in message
-    if row is not None:
-        assert f"row {row}" in message, message
-    if column is not None:
-        assert f"column '{column}'" in message, message
-    assert _snapshot(out) == before
+    assert_build_refused(mini_sources, previous, file, row, column)
 
 
 def test_bom_windows_1252_and_xlsx_title_rows_build(tmp_path: Path) -> None:

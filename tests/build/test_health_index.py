@@ -7,17 +7,21 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import yaml
 from typer.testing import CliRunner
 
 from marmot_dash.cli import cli
 from marmot_dash.data import Store, load_dataset
-from marmot_dash.ingest.build import build_dataset
 from marmot_dash.ingest.validate import guess_kind
 from marmot_dash.views import view_figure
 
-from .conftest import write_mini_sources
-from .test_bad_inputs import Mutation, _snapshot, append_line, cell, drop_column, sources_edit
+from .conftest import (
+    Previous,
+    assert_build_refused,
+    bad_input_cases,
+    build_previous,
+    write_mini_sources_plus,
+)
+from .test_bad_inputs import Mutation, append_line, cell, drop_column, sources_edit
 from .test_series_bad_inputs import replace_all
 
 HI, SCORES = "hi.csv", "hi_scores.csv"
@@ -50,15 +54,8 @@ INDICATORS = [
 
 def write_health_index_sources(folder: Path) -> Path:
     """The mini sources plus a small file of each Health Index layout."""
-    sources = write_mini_sources(folder)
-    for name, content in FILES.items():
-        (folder / name).write_text(content, encoding="utf-8")
-    (folder / "catalogue_hi.csv").write_text(CATALOGUE, encoding="utf-8")
-    raw = yaml.safe_load(sources.read_text(encoding="utf-8"))
-    raw["catalogue"].append("catalogue_hi.csv")
-    raw["indicators"] += INDICATORS
-    sources.write_text(yaml.safe_dump(raw, sort_keys=False), encoding="utf-8")
-    return sources
+    return write_mini_sources_plus(folder, {**FILES, "catalogue_hi.csv": CATALOGUE},
+                                   "catalogue_hi.csv", INDICATORS)
 
 
 @pytest.fixture
@@ -67,10 +64,8 @@ def hi_sources(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def previous(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, bytes]]:
-    sources = write_health_index_sources(tmp_path_factory.mktemp("good"))
-    out = build_dataset(sources, tmp_path_factory.mktemp("previous") / "data", progress=False)
-    return out, _snapshot(out)
+def previous(tmp_path_factory: pytest.TempPathFactory) -> Previous:
+    return build_previous(tmp_path_factory, write_health_index_sources)
 
 
 def test_health_index_rows_arrive_as_published(previous) -> None:
@@ -93,7 +88,8 @@ def test_health_index_rows_arrive_as_published(previous) -> None:
 CASES = [
     # underlying indicators (long)
     ("hi-renamed-header", drop_column(HI, "value", rename="val"), HI, 1, "value"),
-    ("hi-renamed-code", drop_column(HI, "ltla21_code", rename="code"), HI, 1, "ltla21_code"),
+    ("hi-renamed-code", drop_column(HI, "ltla21_code", rename="code"), HI, 1,
+     "ltla21_code or Area code"),
     ("hi-dotdot-value", cell(HI, 3, "value", ".."), HI, 3, "value"),
     ("hi-empty-value", cell(HI, 4, "value", ""), HI, 4, "value"),
     ("hi-footer-row", append_line(HI, "Source: ONS Health Index,,,\n"), HI, 7, "ltla21_code"),
@@ -115,25 +111,12 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(("mutate", "file", "row", "column"),
-                         [case[1:] for case in CASES], ids=[case[0] for case in CASES])
+@bad_input_cases(CASES)
 def test_bad_health_index_input_is_refused_clearly(
-    hi_sources: Path, previous, mutate: Mutation, file: str, row, column
+    hi_sources: Path, previous: Previous, mutate: Mutation, file: str, row, column
 ) -> None:
-    out, before = previous
     mutate(hi_sources.parent)
-    result = CliRunner().invoke(cli, ["build", str(hi_sources), "--out", str(out),
-                                      "--no-progress"])
-    assert result.exit_code == 1, result.output
-    message = result.stderr.strip()
-    assert message.startswith("error: ") and "\n" not in message, message
-    assert "Traceback" not in result.output
-    assert file in message, message
-    if row is not None:
-        assert f"row {row}" in message, message
-    if column is not None:
-        assert f"column '{column}" in message, message
-    assert _snapshot(out) == before
+    assert_build_refused(hi_sources, previous, file, row, column)
 
 
 @pytest.mark.parametrize("file", [HI, SCORES])

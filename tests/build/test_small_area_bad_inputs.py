@@ -12,10 +12,10 @@ from marmot_dash.cli import cli
 from marmot_dash.data import load_dataset
 from marmot_dash.ingest.build import build_dataset
 
+from .conftest import Previous, assert_build_refused, bad_input_cases, build_previous
 from .small_area_sources import WIDE_NOT_WELL, write_small_area_sources
 from .test_bad_inputs import (
     Mutation,
-    _snapshot,
     append_line,
     both,
     cell,
@@ -88,31 +88,17 @@ CASES = [
 
 
 @pytest.fixture(scope="module")
-def previous(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, bytes]]:
-    sources = write_small_area_sources(tmp_path_factory.mktemp("good"))
-    out = build_dataset(sources, tmp_path_factory.mktemp("previous") / "data", progress=False)
-    return out, _snapshot(out)
+def previous(tmp_path_factory: pytest.TempPathFactory) -> Previous:
+    return build_previous(tmp_path_factory, write_small_area_sources)
 
 
-@pytest.mark.parametrize(("mutate", "file", "row", "column"), [c[1:] for c in CASES],
-                         ids=[c[0] for c in CASES])
+@bad_input_cases(CASES)
 def test_malformed_small_area_source_is_refused_clearly(
-    tmp_path: Path, previous, mutate: Mutation, file: str, row, column
+    tmp_path: Path, previous: Previous, mutate: Mutation, file: str, row, column
 ) -> None:
-    out, before = previous
     sources = write_small_area_sources(tmp_path / "sources")
     mutate(sources.parent)
-    result = CliRunner().invoke(cli, ["build", str(sources), "--out", str(out), "--no-progress"])
-    assert result.exit_code == 1, result.output
-    message = result.stderr.strip()
-    assert message.startswith("error: ") and "\n" not in message, message
-    assert "Traceback" not in result.output
-    assert file in message, message
-    if row is not None:
-        assert f"row {row}" in message, message
-    if column is not None:
-        assert f"column '{column}'" in message, message
-    assert _snapshot(out) == before
+    assert_build_refused(sources, previous, file, row, column)
 
 
 def test_statxplore_footers_and_suppressed_cells_are_not_values(tmp_path: Path) -> None:

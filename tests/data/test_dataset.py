@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +13,7 @@ import yaml
 
 from marmot_dash.data import DatasetError, is_dataset, load_dataset, schema, write_dataset
 
+from .spoil import refusal, rewrite_parquet
 from .town import LSOAS, WARDS
 
 
@@ -21,25 +21,6 @@ def snapshot(directory: Path) -> dict[str, bytes]:
     """Every file under ``directory`` by relative path, with its bytes."""
     return {str(p.relative_to(directory)): p.read_bytes()
             for p in sorted(directory.rglob("*")) if p.is_file()}
-
-
-def refusal(tmp_path: Path, town_dir: Path, file: str, change) -> DatasetError:
-    """Copy the town, let ``change(path)`` spoil ``file``, and return the error of the full
-    validation (``marmot-dash validate``; a plain load refuses the changed checksum first)."""
-    copy = tmp_path / "copy"
-    shutil.copytree(town_dir, copy)
-    change(copy / file)
-    with pytest.raises(DatasetError) as caught:
-        load_dataset(copy, full=True)
-    return caught.value
-
-
-def rewrite_parquet(edit):
-    def change(path: Path) -> None:
-        frame = pq.read_table(path).to_pandas()
-        pq.write_table(pa.Table.from_pandas(edit(frame), preserve_index=False), path)
-
-    return change
 
 
 def rewrite_csv(edit):

@@ -14,6 +14,7 @@ from marmot_dash import create_app
 from marmot_dash.cli import cli
 from marmot_dash.data import load_dataset
 from marmot_dash.views import parse_view_state, place_of_path, view_href
+from tests.conftest import router_callback
 
 SECOND = "E06900002"
 
@@ -30,13 +31,7 @@ def town_client(demo_dataset_dir: Path):
 
 def render(client, path: str, search: str = "") -> str:
     """The page content the router draws for ``path`` (as JSON text)."""
-    body = {"output": ".._pages_content.children..._pages_store.data..",
-            "outputs": [{"id": "_pages_content", "property": "children"},
-                        {"id": "_pages_store", "property": "data"}],
-            "inputs": [{"id": "_pages_location", "property": "pathname", "value": path},
-                       {"id": "_pages_location", "property": "search", "value": search}],
-            "changedPropIds": ["_pages_location.pathname", "_pages_location.search"]}
-    response = client.post("/_dash-update-component", json=body)
+    response = client.post("/_dash-update-component", json=router_callback(path, search))
     assert response.status_code == 200, response.get_data(as_text=True)[:300]
     return json.dumps(response.get_json()["response"]["_pages_content"]["children"])
 

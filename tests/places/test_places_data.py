@@ -3,17 +3,14 @@ views, similar places, the comparisons across places and the simulated England's
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
 import pytest
 import yaml
 
-from marmot_dash.data import DatasetError, Store, load_dataset
+from marmot_dash.data import Store, load_dataset
 from marmot_dash.data.comparisons import (
     COMPARISON_COLUMNS,
     place_comparison,
@@ -21,6 +18,7 @@ from marmot_dash.data.comparisons import (
 )
 from marmot_dash.data.simulate.town import simulated_england
 from marmot_dash.data.summaries import principle_scorecard, summaries
+from tests.data.spoil import refusal, rewrite_parquet
 
 PLACES = ["E06900001", "E06900002", "E06900003"]
 
@@ -28,15 +26,6 @@ PLACES = ["E06900001", "E06900002", "E06900003"]
 @pytest.fixture(scope="module")
 def store(places_dir: Path) -> Store:
     return Store(load_dataset(places_dir))
-
-
-def refusal(tmp_path: Path, source: Path, file: str, change, *, full: bool) -> DatasetError:
-    copy = tmp_path / "copy"
-    shutil.copytree(source, copy)
-    change(copy / file)
-    with pytest.raises(DatasetError) as caught:
-        load_dataset(copy, full=full)
-    return caught.value
 
 
 def edit_yaml(edit):
@@ -79,14 +68,13 @@ def test_bad_places_are_refused_with_one_line(tmp_path, places_dir, edit, words,
 
 
 def test_a_small_area_outside_every_place_is_refused(tmp_path, places_dir) -> None:
-    def orphan(path: Path) -> None:
-        areas = pq.read_table(path).to_pandas()
+    def orphan(areas: pd.DataFrame) -> pd.DataFrame:
         ward = areas.index[areas["level"] == "ward"][0]
         areas["parent_code"] = areas["parent_code"].astype(object)
         areas.loc[ward, "parent_code"] = "E06999990"
-        pq.write_table(pa.Table.from_pandas(areas, preserve_index=False), path)
+        return areas
 
-    error = refusal(tmp_path, places_dir, "areas.parquet", orphan, full=True)
+    error = refusal(tmp_path, places_dir, "areas.parquet", rewrite_parquet(orphan))
     assert "belongs to none of the places" in str(error)
     assert error.column == "parent_code"
 

@@ -1,4 +1,5 @@
-"""Real gunicorn on loopback for the server tests: ``run_gunicorn(data_dir, ...)``."""
+"""Real gunicorn on loopback for the server tests: ``run_gunicorn(data_dir, ...)``; and the demo
+app with Flask's test client (``app``, ``client``: one per test module)."""
 
 from __future__ import annotations
 
@@ -18,18 +19,27 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import router_callback
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 LOOPBACK = "127.0.0.1"
 # The overview's first callback, as Chromium sends it (the page router; it needs the summaries).
-OVERVIEW_CALLBACK = {
-    "output": ".._pages_content.children..._pages_store.data..",
-    "outputs": [{"id": "_pages_content", "property": "children"},
-                {"id": "_pages_store", "property": "data"}],
-    "inputs": [{"id": "_pages_location", "property": "pathname", "value": "/"},
-               {"id": "_pages_location", "property": "search", "value": ""}],
-    "changedPropIds": ["_pages_location.pathname", "_pages_location.search"],
-}
+OVERVIEW_CALLBACK = router_callback("/")
+
+
+@pytest.fixture(scope="module")
+def app(demo_dataset_dir: Path):
+    from marmot_dash import create_app
+
+    return create_app(demo_dataset_dir)
+
+
+@pytest.fixture(scope="module")
+def client(app):
+    client = app.server.test_client()
+    client.get("/")  # Dash finishes its set-up (registers its bundles) on the first request
+    return client
 
 
 def free_port() -> int:

@@ -19,18 +19,6 @@ from .conftest import OVERVIEW_CALLBACK
 CALLBACK = "/_dash-update-component"
 
 
-@pytest.fixture(scope="module")
-def app(demo_dataset_dir: Path):
-    return create_app(demo_dataset_dir)
-
-
-@pytest.fixture(scope="module")
-def client(app):
-    client = app.server.test_client()
-    client.get("/")  # Dash finishes its set-up on the first request
-    return client
-
-
 def test_healthz_and_readyz(client, demo_dataset_dir: Path) -> None:
     assert client.get("/healthz").status_code == 200
     ready = client.get("/readyz")

@@ -19,18 +19,6 @@ DECODE = {"zstd": zstd.decompress, "br": brotli.decompress, "gzip": gzip.decompr
 ASYNC_CHUNK = "/_dash-component-suites/dash/dcc/async-graph.js"
 
 
-@pytest.fixture(scope="module")
-def app(demo_dataset_dir: Path):
-    return create_app(demo_dataset_dir)
-
-
-@pytest.fixture(scope="module")
-def client(app):
-    client = app.server.test_client()
-    client.get("/")  # Dash registers its bundles on the first request
-    return client
-
-
 def page_files(client) -> list[str]:
     page = client.get("/").get_data(as_text=True)
     return re.findall(r'(?:src|href)="(/(?:assets|_dash-component-suites|_favicon)[^"]*)"', page)
